@@ -1,0 +1,189 @@
+"""The pipeline, end to end: the only module that knows every stage.
+
+discover -> parse + extract facts (in parallel for large trees) -> Program (resolve)
+-> reach -> findings -> AnalysisResult, which every output format renders.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from asyncaudit import rules
+from asyncaudit.discover import SourceFile, discover
+from asyncaudit.facts import Func, ModuleFacts, Site, extract
+from asyncaudit.model import AnalysisResult, Diagnostic, Location, Severity
+from asyncaudit.parse.source import parse_source
+from asyncaudit.reach import analyze_reach, compliant_sites, findings
+from asyncaudit.resolve import Program
+
+_PARALLEL_THRESHOLD = 300
+
+
+@dataclass(slots=True)
+class Config:
+    """Analysis options (the CLI and `[tool.asyncaudit]` fill these)."""
+
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    python: str | None = None  # interpreter of the audited environment, for site-packages
+    follow_libraries: bool = True
+    jobs: int = 0  # 0: all cores
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+def _facts_for(src: tuple[str, str, bool]) -> tuple[ModuleFacts, bool]:
+    path, module, is_pkg = src
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError as exc:
+        m = ModuleFacts(module, path, is_pkg)
+        m.diagnostics.append((1, f"cannot read file: {exc.strerror or exc}"))
+        return m, False
+    parsed = parse_source(data)
+    if parsed.tree is None:
+        m = ModuleFacts(module, path, is_pkg)
+        m.diagnostics.extend(parsed.diagnostics)
+        return m, True
+    fallback = parsed.fallback
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(old, 6000))
+    try:
+        m = extract(parsed.tree, module, path, is_pkg)
+    finally:
+        sys.setrecursionlimit(old)
+    m.diagnostics[:0] = parsed.diagnostics
+    m.suppressions = rules.suppressions(parsed.text)
+    m.n_lines = parsed.text.count("\n") + 1
+    return m, fallback
+
+
+def _extract_all(files: Sequence[SourceFile], jobs: int) -> list[tuple[ModuleFacts, bool]]:
+    work = [(str(f.path), f.module, f.is_package) for f in files]
+    n = jobs or os.cpu_count() or 1
+    if len(work) < _PARALLEL_THRESHOLD or n <= 1:
+        return [_facts_for(w) for w in work]
+    chunk = max(8, len(work) // (n * 8))
+    with ProcessPoolExecutor(max_workers=n) as pool:
+        return list(pool.map(_facts_for, work, chunksize=chunk))
+
+
+def site_packages(python: str | None) -> list[Path]:
+    """The site-packages folders of the audited environment (never the project itself)."""
+    if python:
+        try:
+            out = subprocess.run(
+                [python, "-c", "import site,sys;print('\\n'.join(site.getsitepackages()))"],
+                capture_output=True, text=True, timeout=30, check=True,
+            ).stdout
+        except (OSError, subprocess.SubprocessError):
+            return []
+        return [Path(p) for p in out.splitlines() if p and Path(p).is_dir()]
+    venv = os.environ.get("VIRTUAL_ENV")
+    if venv:
+        return sorted(Path(venv).glob("lib/python3*/site-packages")) + sorted(
+            Path(venv).glob("Lib/site-packages"))
+    return []
+
+
+class LibraryLoader:
+    """Loads third-party modules of the audited environment on demand, as facts."""
+
+    def __init__(self, paths: Sequence[Path]) -> None:
+        self.paths = list(paths)
+
+    def __call__(self, module: str) -> ModuleFacts | None:
+        rel = module.replace(".", "/")
+        for base in self.paths:
+            for cand, is_pkg in ((base / rel / "__init__.py", True), (base / f"{rel}.py", False)):
+                if cand.is_file():
+                    facts, _ = _facts_for((str(cand), module, is_pkg))
+                    return facts
+        return None
+
+
+class _Locator:
+    """Byte offsets (ast) -> 1-based character columns, reading each file once."""
+
+    def __init__(self) -> None:
+        self._lines: dict[str, list[bytes]] = {}
+
+    def lines(self, path: str) -> list[bytes]:
+        got = self._lines.get(path)
+        if got is None:
+            try:
+                with open(path, "rb") as fh:
+                    got = fh.read().splitlines()
+            except OSError:
+                got = []
+            self._lines[path] = got
+        return got
+
+    def column(self, path: str, line: int, byte_col: int) -> int:
+        lines = self.lines(path)
+        if 0 < line <= len(lines):
+            return len(lines[line - 1][:byte_col].decode("utf-8", errors="replace")) + 1
+        return byte_col + 1
+
+    def __call__(self, modules: dict[str, ModuleFacts]):  # noqa: ANN204
+        def locate(func: Func, site: Site) -> Location:
+            path = modules[func.module].path
+            return Location(path, site.line, self.column(path, site.line, site.col),
+                            site.end_line, self.column(path, site.end_line, site.end_col))
+        return locate
+
+
+def analyze(paths: Sequence[str | os.PathLike[str]], config: Config | None = None) -> AnalysisResult:
+    """Analyze the Python code below `paths`; never imports or runs it."""
+    config = config or Config()
+    found = discover([Path(p) for p in paths], exclude=config.exclude)
+    result = AnalysisResult()
+    result.diagnostics.extend(Diagnostic(p, 0, m) for p, m in found.diagnostics)
+    extracted = _extract_all(found.files, config.jobs)
+    modules: list[ModuleFacts] = []
+    seen_names: dict[str, str] = {}
+    for facts, fallback in extracted:
+        result.stats.fallback_parsed += fallback
+        result.diagnostics.extend(Diagnostic(facts.path, line, msg) for line, msg in facts.diagnostics)
+        if facts.name in seen_names:
+            # two files claim one module name (scripts in different folders): keep both,
+            # the later one under its path-derived unique name
+            facts.name = f"{facts.name}@{len(seen_names)}"
+            for f in facts.functions.values():
+                f.module = facts.name
+            for c in facts.classes.values():
+                c.module = facts.name
+        seen_names[facts.name] = facts.path
+        modules.append(facts)
+    libs = site_packages(config.python) if config.follow_libraries else []
+    program = Program(modules, library_loader=LibraryLoader(libs) if libs else None)
+    reach = analyze_reach(program)
+    locate = _Locator()(program.modules)
+    found_findings = findings(reach, locate)
+    result.findings = rules.select(found_findings, config.select, config.ignore,
+                                   {m.path: m.suppressions for m in modules})
+    result.compliant = compliant_sites(reach, locate)
+    s = result.stats
+    s.files = len(found.files)
+    s.project_modules = len(program.project)
+    s.library_modules = len(program.modules) - len(program.project)
+    proj_funcs = [f for f in program.functions.values() if f.module in program.project]
+    s.functions = len(proj_funcs)
+    s.async_functions = sum(f.is_async for f in proj_funcs)
+    s.loop_callbacks = sum(1 for k in reach.roots.values() if k == "callback")
+    s.reached_functions = len(reach.resolutions)
+    s.call_sites = reach.call_sites
+    s.resolved_call_sites = reach.resolved_sites
+    result.roots = tuple(str(p) for p in paths)
+    result.diagnostics.sort(key=lambda d: (d.path, d.line, d.message))
+    return result
+
+
+__all__ = ["Config", "Severity", "analyze"]

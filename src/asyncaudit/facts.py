@@ -1,0 +1,662 @@
+"""Index stage: one `ast.Module` -> `ModuleFacts`, the compact, picklable summary of a file.
+
+Facts are everything later stages need and nothing else: imports, classes and their
+attribute assignments, functions with their parameters, annotations, local assignments
+and every call site (with whether it is awaited, inside a loop, a `with` entry or a `for`
+iteration).  Expressions are kept as small symbolic tuples (`Expr`), resolved later
+against the whole program; nothing is resolved here, so facts depend only on the file's
+bytes and module name (which is what makes them cacheable and computable in parallel).
+
+Expr forms (tuples, first item is the tag):
+    ("n", name)                      a name
+    ("a", base, attr)                attribute
+    ("c", func, args, kwargs)        call; kwargs is a tuple of (name, Expr)
+    ("s", base, index)               subscript
+    ("k", value)                     constant (strings kept: string annotations)
+    ("b", op, left, right)           binary operation (op: "/", "|", "+", ...)
+    ("u", (e, ...))                  one of several values (if-expression, `or`)
+    ("T", annotation)                an instance of the annotated type
+    ("aw", e)                        await e
+    ("f", qualname)                  a function object defined here (lambda)
+    ("seq", (e, ...))                tuple or list display
+    ("it", e)                        an element obtained by iterating e
+    ("enter", e)                     what `with e as x` binds
+    ("in", func_qualname, e)         e evaluated in another function's scope
+    ("self", class_qualname)         the instance in a method
+    ("cls", class_qualname)          the class in a classmethod
+    ("super", class_qualname, self)  zero-argument super()
+    ("?",)                           unknown
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+Expr = tuple
+
+UNKNOWN: Expr = ("?",)
+
+# Site kinds
+CALL, WITH, ITER, ATTR = "call", "with", "iter", "attr"
+
+_MAX_RETURNS = 6
+_MAX_SEQ = 8
+
+
+class Site(NamedTuple):
+    """A place where code runs: a call, a `with` entry, a `for` iteration, an attribute load."""
+
+    kind: str
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+    callee: Expr
+    args: tuple[Expr, ...] = ()
+    kwargs: tuple[tuple[str, Expr], ...] = ()
+    awaited: bool = False
+    in_loop: bool = False
+    no_loop: bool = False  # only runs when no event loop is running (except RuntimeError branch)
+
+
+class Param(NamedTuple):
+    name: str
+    annotation: Expr | None
+    kind: str  # "pos", "vararg", "kwonly", "kwarg"
+
+
+@dataclass(slots=True)
+class Func:
+    qualname: str
+    name: str
+    module: str
+    is_async: bool
+    line: int
+    col: int
+    end_line: int
+    cls: str | None = None  # enclosing class when a method
+    parent: str | None = None  # enclosing function (closures)
+    kind: str = "function"  # function|method|staticmethod|classmethod|property|lambda
+    params: tuple[Param, ...] = ()
+    returns: Expr | None = None
+    return_values: list[Expr] = field(default_factory=list)
+    decorators: tuple[Expr, ...] = ()
+    locals: dict[str, list[Expr]] = field(default_factory=dict)
+    sites: list[Site] = field(default_factory=list)
+    is_generator: bool = False
+    is_stub: bool = False  # body is only docstring / ... / pass / raise NotImplementedError
+    body_line: int = 0  # first line of the body, for evidence
+    uses_running_loop: bool = False  # calls asyncio.get_running_loop() (sync-guard smell)
+    nonlocal_names: frozenset[str] = frozenset()
+
+
+@dataclass(slots=True)
+class Cls:
+    qualname: str
+    name: str
+    module: str
+    line: int
+    bases: tuple[Expr, ...] = ()
+    decorators: tuple[Expr, ...] = ()
+    methods: dict[str, str] = field(default_factory=dict)
+    attrs: dict[str, list[Expr]] = field(default_factory=dict)
+    parent: str | None = None
+
+
+@dataclass(slots=True)
+class ModuleFacts:
+    name: str
+    path: str
+    is_package: bool
+    imports: dict[str, Expr] = field(default_factory=dict)  # ("mod", m) | ("from", m, name)
+    star_imports: list[str] = field(default_factory=list)
+    all_names: tuple[str, ...] | None = None
+    globals: dict[str, list[Expr]] = field(default_factory=dict)
+    top: dict[str, str] = field(default_factory=dict)  # module-level def/class name -> qualname
+    functions: dict[str, Func] = field(default_factory=dict)
+    classes: dict[str, Cls] = field(default_factory=dict)
+    diagnostics: list[tuple[int, str]] = field(default_factory=list)
+    suppressions: dict[int, frozenset[str] | None] = field(default_factory=dict)
+    n_lines: int = 0
+
+
+def _const_expr(value: object) -> Expr:
+    if isinstance(value, (str, int, float, bool, bytes)) or value is None:
+        return ("k", value)
+    return UNKNOWN
+
+
+_BINOPS = {ast.Div: "/", ast.BitOr: "|", ast.Add: "+", ast.Mod: "%", ast.Mult: "*"}
+
+
+def _is_stub(body: list[ast.stmt]) -> bool:
+    for stmt in body:
+        if isinstance(stmt, ast.Pass):
+            continue
+        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant):
+            continue  # docstring or ...
+        if isinstance(stmt, ast.Raise):
+            exc = stmt.exc
+            if isinstance(exc, ast.Call):
+                exc = exc.func
+            if isinstance(exc, ast.Name) and exc.id == "NotImplementedError":
+                continue
+        return False
+    return True
+
+
+def _probes_running_loop(body: list[ast.stmt]) -> bool:
+    for stmt in body:
+        for n in ast.walk(stmt):
+            if isinstance(n, ast.Call):
+                f = n.func
+                name = f.attr if isinstance(f, ast.Attribute) else getattr(f, "id", None)
+                if name in ("get_running_loop", "get_event_loop"):
+                    return True
+    return False
+
+
+def _catches_runtime_error(node: ast.expr | None) -> bool:
+    if node is None:
+        return True
+    names = node.elts if isinstance(node, ast.Tuple) else [node]
+    return any(getattr(n, "id", getattr(n, "attr", None)) in ("RuntimeError", "Exception") for n in names)
+
+
+def expr_text(e: Expr, depth: int = 0) -> str:
+    """Render an Expr back to short source-like text, for messages."""
+    tag = e[0]
+    if depth > 6:
+        return "..."
+    if tag == "n":
+        return e[1]
+    if tag == "a":
+        return f"{expr_text(e[1], depth + 1)}.{e[2]}"
+    if tag == "c":
+        return f"{expr_text(e[1], depth + 1)}()"
+    if tag == "s":
+        return f"{expr_text(e[1], depth + 1)}[...]"
+    if tag == "super":
+        return "super()"
+    if tag == "aw":
+        return f"await {expr_text(e[1], depth + 1)}"
+    if tag == "k":
+        return repr(e[1])
+    if tag == "b":
+        return f"({expr_text(e[2], depth + 1)} {e[1]} {expr_text(e[3], depth + 1)})"
+    if tag == "f":
+        return "lambda"
+    return "<expr>"
+
+
+def resolve_relative(module: str, is_package: bool, level: int, target: str | None) -> str:
+    if level == 0:
+        return target or ""
+    parts = module.split(".")
+    if not is_package:
+        parts = parts[:-1]
+    if level > 1:
+        parts = parts[: len(parts) - (level - 1)] if level - 1 <= len(parts) else []
+    base = ".".join(parts)
+    if target:
+        return f"{base}.{target}" if base else target
+    return base
+
+
+class _Extractor:
+    def __init__(self, facts: ModuleFacts) -> None:
+        self.m = facts
+        self.func: Func | None = None
+        self.cls: Cls | None = None
+        self.loop_depth = 0
+        self.no_loop = False
+
+    # ---- expressions -> Expr -------------------------------------------------
+
+    def expr(self, node: ast.expr | None, depth: int = 0) -> Expr:
+        if node is None:
+            return UNKNOWN
+        if depth > 12:
+            return UNKNOWN
+        d = depth + 1
+        if isinstance(node, ast.Name):
+            return ("n", node.id)
+        if isinstance(node, ast.Attribute):
+            return ("a", self.expr(node.value, d), node.attr)
+        if isinstance(node, ast.Call):
+            func = node.func
+            if isinstance(func, ast.Name) and func.id == "super" and not node.args and self.func:
+                if self.func.cls:
+                    return ("super", self.func.cls)
+            args = tuple(self.expr(a, d) for a in node.args[:4])
+            kwargs = tuple((k.arg, self.expr(k.value, d)) for k in node.keywords[:6] if k.arg)
+            return ("c", self.expr(func, d), args, kwargs)
+        if isinstance(node, ast.Constant):
+            return _const_expr(node.value)
+        if isinstance(node, ast.Subscript):
+            return ("s", self.expr(node.value, d), self.expr(node.slice, d))
+        if isinstance(node, ast.BinOp):
+            op = _BINOPS.get(type(node.op))
+            if op is None:
+                return UNKNOWN
+            return ("b", op, self.expr(node.left, d), self.expr(node.right, d))
+        if isinstance(node, ast.IfExp):
+            return ("u", (self.expr(node.body, d), self.expr(node.orelse, d)))
+        if isinstance(node, ast.BoolOp):
+            return ("u", tuple(self.expr(v, d) for v in node.values[:4]))
+        if isinstance(node, ast.Await):
+            return ("aw", self.expr(node.value, d))
+        if isinstance(node, (ast.Tuple, ast.List)):
+            if len(node.elts) > _MAX_SEQ:
+                return ("seq", ())
+            return ("seq", tuple(self.expr(e, d) for e in node.elts))
+        if isinstance(node, ast.Lambda):
+            return ("f", self._lambda_name(node))
+        if isinstance(node, ast.NamedExpr):
+            return self.expr(node.value, d)
+        if isinstance(node, ast.JoinedStr):
+            return ("k", "")
+        return UNKNOWN
+
+    def _lambda_name(self, node: ast.Lambda) -> str:
+        owner = self.func.qualname if self.func else self.m.name
+        return f"{owner}.<lambda@{node.lineno}:{node.col_offset}>"
+
+    def annotation(self, node: ast.expr | None) -> Expr | None:
+        if node is None:
+            return None
+        return ("T", self.expr(node))
+
+    # ---- scanning: record sites ---------------------------------------------
+
+    def scan(self, node: ast.AST | None) -> None:
+        """Record every call, lambda and attribute load inside an expression."""
+        if node is None:
+            return
+        stack: list[tuple[ast.AST, bool]] = [(node, False)]
+        while stack:
+            n, awaited = stack.pop()
+            if isinstance(n, ast.Await):
+                stack.append((n.value, True))
+                continue
+            if isinstance(n, ast.Call):
+                self._call_site(n, awaited)
+                stack.extend((a, False) for a in reversed(n.args))
+                stack.extend((k.value, False) for k in reversed(n.keywords))
+                f = n.func
+                # the callee's own sub-expressions (receivers) run too: a.b().c() calls a.b()
+                if isinstance(f, ast.Attribute):
+                    stack.append((f.value, False))
+                elif not isinstance(f, ast.Name):
+                    stack.append((f, False))
+                continue
+            if isinstance(n, ast.Lambda):
+                self._lambda(n)
+                continue
+            if isinstance(n, ast.Attribute):
+                if isinstance(n.ctx, ast.Load) and self.func is not None:
+                    self._site(ATTR, n, self.expr(n.value), attr=n.attr)
+                stack.append((n.value, False))
+                continue
+            if isinstance(n, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
+                self.loop_depth += 1
+                try:
+                    for gen in n.generators:
+                        self.scan(gen.iter)
+                        self._bind_target(gen.target, ("it", self.expr(gen.iter)))
+                        for cond in gen.ifs:
+                            self.scan(cond)
+                    if isinstance(n, ast.DictComp):
+                        self.scan(n.key)
+                        self.scan(n.value)
+                    else:
+                        self.scan(n.elt)
+                finally:
+                    self.loop_depth -= 1
+                continue
+            if isinstance(n, ast.NamedExpr):
+                self._bind_target(n.target, self.expr(n.value))
+                stack.append((n.value, False))
+                continue
+            for child in ast.iter_child_nodes(n):
+                if isinstance(child, ast.expr):
+                    stack.append((child, False))
+                elif isinstance(child, ast.comprehension):  # pragma: no cover - handled above
+                    stack.append((child.iter, False))
+
+    def _site(self, kind: str, node: ast.AST, callee: Expr, *, attr: str | None = None,
+              args: tuple[Expr, ...] = (), kwargs: tuple[tuple[str, Expr], ...] = (),
+              awaited: bool = False) -> None:
+        if self.func is None:
+            return
+        if attr is not None:
+            callee = ("a", callee, attr)
+        self.func.sites.append(Site(
+            kind, node.lineno, node.col_offset,
+            getattr(node, "end_lineno", None) or node.lineno,
+            getattr(node, "end_col_offset", None) or node.col_offset,
+            callee, args, kwargs, awaited, self.loop_depth > 0, self.no_loop,
+        ))
+
+    def _call_site(self, node: ast.Call, awaited: bool) -> None:
+        callee = self.expr(node.func)
+        if self.func is not None and callee == ("a", ("n", "asyncio"), "get_running_loop"):
+            self.func.uses_running_loop = True
+        args = tuple(self.expr(a) for a in node.args[:6])
+        kwargs = tuple((k.arg, self.expr(k.value)) for k in node.keywords[:8] if k.arg)
+        self._site(CALL, node, callee, args=args, kwargs=kwargs, awaited=awaited)
+
+    def _lambda(self, node: ast.Lambda) -> None:
+        qual = self._lambda_name(node)
+        f = Func(qual, "<lambda>", self.m.name, False, node.lineno, node.col_offset,
+                 getattr(node, "end_lineno", node.lineno) or node.lineno,
+                 cls=None, parent=self.func.qualname if self.func else None, kind="lambda",
+                 params=self._params(node.args, method_kind=None), body_line=node.lineno)
+        self.m.functions[qual] = f
+        saved, saved_loop = self.func, self.loop_depth
+        self.func, self.loop_depth = f, 0
+        try:
+            f.return_values.append(self.expr(node.body))
+            self.scan(node.body)
+        finally:
+            self.func, self.loop_depth = saved, saved_loop
+
+    # ---- binding ----------------------------------------------------------------
+
+    def _bind_name(self, name: str, value: Expr) -> None:
+        if self.func is not None:
+            if name in self.func.nonlocal_names:
+                return
+            self.func.locals.setdefault(name, []).append(value)
+        elif self.cls is not None:
+            self.cls.attrs.setdefault(name, []).append(value)
+        else:
+            self.m.globals.setdefault(name, []).append(value)
+            if name == "__all__" and value[0] == "seq":
+                self.m.all_names = tuple(e[1] for e in value[1] if e[0] == "k" and isinstance(e[1], str))
+
+    def _bind_target(self, target: ast.expr, value: Expr) -> None:
+        if isinstance(target, ast.Name):
+            self._bind_name(target.id, value)
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            for i, elt in enumerate(target.elts):
+                if isinstance(elt, ast.Starred):
+                    self._bind_target(elt.value, UNKNOWN)
+                elif value[0] == "seq" and len(value[1]) == len(target.elts):
+                    self._bind_target(elt, value[1][i])
+                else:
+                    self._bind_target(elt, ("it", value) if value[0] == "it" else UNKNOWN)
+        elif isinstance(target, ast.Attribute):
+            # self.x = value inside a method: an instance attribute of the class
+            f = self.func
+            if (f is not None and f.cls is not None and isinstance(target.value, ast.Name)
+                    and f.params and target.value.id == f.params[0].name
+                    and f.kind in ("method", "property")):
+                cls = self.m.classes.get(f.cls)
+                if cls is not None:
+                    cls.attrs.setdefault(target.attr, []).append(("in", f.qualname, value))
+        elif isinstance(target, ast.Starred):
+            self._bind_target(target.value, UNKNOWN)
+
+    # ---- statements -------------------------------------------------------------
+
+    def body(self, stmts: list[ast.stmt]) -> None:
+        for s in stmts:
+            self.stmt(s)
+
+    def stmt(self, s: ast.stmt) -> None:  # noqa: C901 - one dispatch over statement kinds
+        if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            self.function(s)
+        elif isinstance(s, ast.ClassDef):
+            self.klass(s)
+        elif isinstance(s, ast.Assign):
+            self.scan(s.value)
+            value = self.expr(s.value)
+            for t in s.targets:
+                self._bind_target(t, value)
+                self._scan_target(t)
+        elif isinstance(s, ast.AnnAssign):
+            self.scan(s.value)
+            ann = self.annotation(s.annotation)
+            if s.value is not None:
+                value = self.expr(s.value)
+                # an annotation is more reliable than a default like None or field(...)
+                self._bind_target(s.target, ann if ann is not None else value)
+            elif ann is not None and (self.cls is not None and self.func is None
+                                      or isinstance(s.target, ast.Attribute)):
+                self._bind_target(s.target, ann)
+            elif ann is not None and self.func is not None and isinstance(s.target, ast.Name):
+                self._bind_target(s.target, ann)
+            self._scan_target(s.target)
+        elif isinstance(s, ast.AugAssign):
+            self.scan(s.value)
+            self._scan_target(s.target)
+        elif isinstance(s, (ast.For, ast.AsyncFor)):
+            self.scan(s.iter)
+            it = self.expr(s.iter)
+            if isinstance(s, ast.For) and self.func is not None:
+                self._site(ITER, s.iter, it)
+            self._bind_target(s.target, ("it", it))
+            self.loop_depth += 1
+            self.body(s.body)
+            self.loop_depth -= 1
+            self.body(s.orelse)
+        elif isinstance(s, ast.While):
+            self.loop_depth += 1
+            self.scan(s.test)
+            self.body(s.body)
+            self.loop_depth -= 1
+            self.body(s.orelse)
+        elif isinstance(s, (ast.With, ast.AsyncWith)):
+            for item in s.items:
+                self.scan(item.context_expr)
+                ctx = self.expr(item.context_expr)
+                if isinstance(s, ast.With):
+                    self._site(WITH, item.context_expr, ctx)
+                if item.optional_vars is not None:
+                    self._bind_target(item.optional_vars, ("enter", ctx))
+            self.body(s.body)
+        elif isinstance(s, (ast.Import, ast.ImportFrom)):
+            self.imports(s)
+        elif isinstance(s, ast.Return):
+            self.scan(s.value)
+            if self.func is not None and s.value is not None and len(self.func.return_values) < _MAX_RETURNS:
+                self.func.return_values.append(self.expr(s.value))
+        elif isinstance(s, ast.If):
+            self.scan(s.test)
+            self.body(s.body)
+            self.body(s.orelse)
+        elif isinstance(s, ast.Try) or type(s).__name__ == "TryStar":
+            self.body(s.body)  # type: ignore[attr-defined]
+            probes_loop = _probes_running_loop(s.body)  # type: ignore[attr-defined]
+            for h in s.handlers:  # type: ignore[attr-defined]
+                self.scan(h.type)
+                saved_no_loop = self.no_loop
+                if probes_loop and _catches_runtime_error(h.type):
+                    self.no_loop = True
+                self.body(h.body)
+                self.no_loop = saved_no_loop
+            self.body(s.orelse)  # type: ignore[attr-defined]
+            self.body(s.finalbody)  # type: ignore[attr-defined]
+        elif isinstance(s, ast.Match):
+            self.scan(s.subject)
+            for case in s.cases:
+                self.scan(case.guard)
+                self.body(case.body)
+        elif isinstance(s, (ast.Global, ast.Nonlocal)):
+            if self.func is not None:
+                self.func.nonlocal_names = self.func.nonlocal_names | frozenset(s.names)
+        elif type(s).__name__ == "TypeAlias":
+            pass
+        else:
+            # Expr, Raise, Assert, Delete, ...: scan their expressions
+            for child in ast.iter_child_nodes(s):
+                if isinstance(child, ast.expr):
+                    self.scan(child)
+
+    def _scan_target(self, t: ast.expr) -> None:
+        # subscripts and attributes in targets evaluate their receivers
+        if isinstance(t, ast.Subscript):
+            self.scan(t.value)
+            self.scan(t.slice)
+        elif isinstance(t, ast.Attribute):
+            self.scan(t.value)
+        elif isinstance(t, (ast.Tuple, ast.List)):
+            for e in t.elts:
+                self._scan_target(e)
+
+    def imports(self, s: ast.Import | ast.ImportFrom) -> None:
+        if isinstance(s, ast.Import):
+            for a in s.names:
+                if a.asname:
+                    binding: Expr = ("mod", a.name)
+                    name = a.asname
+                else:
+                    name = a.name.split(".")[0]
+                    binding = ("mod", name)
+                    # `import a.b` binds a but also makes a.b loadable
+                    if "." in a.name:
+                        self.m.imports.setdefault("." + a.name, ("mod", a.name))
+                self._bind_import(name, binding)
+            return
+        mod = resolve_relative(self.m.name, self.m.is_package, s.level or 0, s.module)
+        for a in s.names:
+            if a.name == "*":
+                if self.func is None:
+                    self.m.star_imports.append(mod)
+                continue
+            self._bind_import(a.asname or a.name, ("from", mod, a.name))
+
+    def _bind_import(self, name: str, binding: Expr) -> None:
+        if self.func is None and self.cls is None:
+            self.m.imports[name] = binding
+        else:
+            self._bind_name(name, ("imp", binding))
+
+    def _params(self, args: ast.arguments, method_kind: str | None) -> tuple[Param, ...]:
+        out: list[Param] = []
+        pos = [*getattr(args, "posonlyargs", []), *args.args]
+        for a in pos:
+            out.append(Param(a.arg, self.annotation(a.annotation), "pos"))
+        if args.vararg:
+            out.append(Param(args.vararg.arg, None, "vararg"))
+        for a in args.kwonlyargs:
+            out.append(Param(a.arg, self.annotation(a.annotation), "kwonly"))
+        if args.kwarg:
+            out.append(Param(args.kwarg.arg, None, "kwarg"))
+        return tuple(out)
+
+    def function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        owner_cls = self.cls if self.func is None else None
+        prefix = self.func.qualname if self.func else (owner_cls.qualname if owner_cls else self.m.name)
+        qual = f"{prefix}.{node.name}"
+        # decorators run in the enclosing scope
+        for dec in node.decorator_list:
+            self.scan(dec)
+        for d in node.args.defaults + [d for d in node.args.kw_defaults if d is not None]:
+            self.scan(d)
+        decorators = tuple(self.expr(d) for d in node.decorator_list)
+        kind = "function"
+        if owner_cls is not None:
+            kind = "method"
+            for d in decorators:
+                last = d[2] if d[0] == "a" else (d[1] if d[0] == "n" else None)
+                if last == "staticmethod":
+                    kind = "staticmethod"
+                elif last == "classmethod":
+                    kind = "classmethod"
+                elif last in ("property", "cached_property", "getter") or (
+                        d[0] == "a" and last in ("setter", "deleter")):
+                    kind = "property" if last != "setter" and last != "deleter" else "method"
+        body_line = node.body[0].lineno if node.body else node.lineno
+        f = Func(
+            qual, node.name, self.m.name, isinstance(node, ast.AsyncFunctionDef),
+            node.lineno, node.col_offset, getattr(node, "end_lineno", node.lineno) or node.lineno,
+            cls=owner_cls.qualname if owner_cls else None,
+            parent=self.func.qualname if self.func else None,
+            kind=kind,
+            params=self._params(node.args, kind),
+            returns=self.annotation(node.returns),
+            decorators=decorators,
+            is_stub=_is_stub(node.body),
+            body_line=body_line,
+        )
+        if owner_cls is not None:
+            # a later definition (property setter) must not shadow the getter
+            if not (node.name in owner_cls.methods and kind == "method"
+                    and any(d[0] == "a" and d[2] in ("setter", "deleter") for d in decorators)):
+                owner_cls.methods[node.name] = qual
+        elif self.func is not None:
+            self.func.locals.setdefault(node.name, []).append(("f", qual))
+        else:
+            self.m.top[node.name] = qual
+        self.m.functions[qual] = f
+        saved = (self.func, self.cls, self.loop_depth)
+        self.func, self.cls, self.loop_depth = f, None, 0
+        try:
+            for sub in ast.walk(node):
+                if isinstance(sub, (ast.Yield, ast.YieldFrom)):
+                    f.is_generator = True
+                    break
+            self.body(node.body)
+        finally:
+            self.func, self.cls, self.loop_depth = saved
+
+    def klass(self, node: ast.ClassDef) -> None:
+        for dec in node.decorator_list:
+            self.scan(dec)
+        for b in node.bases:
+            self.scan(b)
+        prefix = self.func.qualname if self.func else (self.cls.qualname if self.cls else self.m.name)
+        qual = f"{prefix}.{node.name}"
+        c = Cls(qual, node.name, self.m.name, node.lineno,
+                bases=tuple(self.expr(b) for b in node.bases),
+                decorators=tuple(self.expr(d) for d in node.decorator_list),
+                parent=self.func.qualname if self.func else None)
+        self.m.classes[qual] = c
+        if self.func is not None:
+            self.func.locals.setdefault(node.name, []).append(("C", qual))
+        elif self.cls is not None:
+            self.cls.attrs.setdefault(node.name, []).append(("C", qual))
+        else:
+            self.m.top[node.name] = qual
+        saved = (self.func, self.cls, self.loop_depth)
+        self.func, self.cls, self.loop_depth = None, c, 0
+        try:
+            self.body(node.body)
+        finally:
+            self.func, self.cls, self.loop_depth = saved
+
+
+def extract(tree: ast.Module, module: str, path: str, is_package: bool) -> ModuleFacts:
+    """Extract the facts of one parsed module."""
+    facts = ModuleFacts(module, path, is_package)
+    ex = _Extractor(facts)
+    for stmt in tree.body:
+        try:
+            ex.stmt(stmt)
+        except RecursionError:
+            facts.diagnostics.append((getattr(stmt, "lineno", 1),
+                                      "statement nested too deeply to analyze; skipped"))
+            ex.func, ex.cls, ex.loop_depth = None, None, 0
+    return facts
+
+
+_ANNOTATION_MEMO: dict[str, Expr | None] = {}
+
+
+def string_annotation(text: str) -> Expr | None:
+    """Parse a string annotation (`"Store | None"`) into an Expr, or None."""
+    if text in _ANNOTATION_MEMO:
+        return _ANNOTATION_MEMO[text]
+    result: Expr | None = None
+    if len(text) < 300:
+        try:
+            node = ast.parse(text.strip(), mode="eval").body
+            result = _Extractor(ModuleFacts("", "", False)).expr(node)
+        except (SyntaxError, ValueError, RecursionError):
+            result = None
+    _ANNOTATION_MEMO[text] = result
+    return result

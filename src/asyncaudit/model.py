@@ -1,0 +1,122 @@
+"""Frozen data shared by every stage: severities, locations, chains, findings.
+
+Stage: the vocabulary of the pipeline; formatters consume only this module.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class Severity(enum.IntEnum):
+    """Finding severity; higher is worse."""
+
+    LOW = 1
+    MEDIUM = 2
+    HIGH = 3
+    CRITICAL = 4
+
+    @property
+    def label(self) -> str:
+        return self.name.capitalize()
+
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """A span in a file; line and column are 1-based, columns count characters."""
+
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+@dataclass(frozen=True, slots=True)
+class Hop:
+    """One call on the way from the boundary to the leaf: `function` calls `callee` here."""
+
+    location: Location
+    function: str  # qualified name of the function containing the call
+    callee: str  # the call as written (`self.store.flush`)
+    target: str  # what it resolved to: a function's qualified name, or the sink's
+
+
+@dataclass(frozen=True, slots=True)
+class Chain:
+    """The shortest path from a boundary call to one leaf blocking call."""
+
+    category: str
+    sink: str
+    hops: tuple[Hop, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One boundary call site in an event-loop context that blocks."""
+
+    code: str
+    rule: str
+    severity: Severity
+    location: Location
+    function: str  # the event-loop function (async def or loop callback) containing it
+    callee: str
+    chains: tuple[Chain, ...]
+    message: str
+    reason: str
+    recommendation: str
+    context: str = "async"  # async | callback
+
+    @property
+    def categories(self) -> tuple[str, ...]:
+        return tuple(c.category for c in self.chains)
+
+
+@dataclass(frozen=True, slots=True)
+class CompliantSite:
+    """An I/O site in an event-loop context that is compliant (offloaded or awaited)."""
+
+    location: Location
+    function: str
+    callee: str
+    how: str  # "offloaded:<offloader>" | "awaited"
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """A problem with the input (not a finding): unparsable, undecodable, skipped..."""
+
+    path: str
+    line: int
+    message: str
+
+
+@dataclass(slots=True)
+class Stats:
+    files: int = 0
+    project_modules: int = 0
+    library_modules: int = 0
+    functions: int = 0
+    async_functions: int = 0
+    loop_callbacks: int = 0
+    reached_functions: int = 0
+    call_sites: int = 0
+    resolved_call_sites: int = 0
+    fallback_parsed: int = 0
+
+    @property
+    def resolved_share(self) -> float:
+        return self.resolved_call_sites / self.call_sites if self.call_sites else 1.0
+
+
+@dataclass(slots=True)
+class AnalysisResult:
+    """Everything every output format is rendered from."""
+
+    findings: list[Finding] = field(default_factory=list)
+    compliant: list[CompliantSite] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    stats: Stats = field(default_factory=Stats)
+    roots: tuple[str, ...] = ()

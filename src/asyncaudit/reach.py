@@ -1,0 +1,269 @@
+"""Reach stage: which sync functions reach which blocking sinks, and the findings.
+
+1. *Roots* are the event-loop contexts of the audited project: every `async def`, every
+   sync function handed to a loop registrar (`loop.call_soon(cb)`, ...), and the
+   callback methods of `asyncio.Protocol` subclasses.
+2. From the roots, a forward walk resolves the sites of every sync function reachable
+   without an offloader in between (calls, constructors, properties, `with` entries,
+   `for` iterations) and records the call graph among them, plus their direct sinks.
+3. A backward breadth-first search from the direct sinks, one category at a time, gives
+   every reached sync function its *shortest* chain to a sink of each category; cycles
+   and recursion need no special case, and the work is bounded by edges x categories.
+4. Each root's sites are then judged: a site whose targets hit a sink (directly, or
+   through a sync function with a chain) is one finding, reported at that boundary,
+   carrying the shortest chain per leaf category.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from asyncaudit.catalog import CATEGORIES, SINKS
+from asyncaudit.catalog.loop import LOOP_CALLBACK_BASES, REGISTRARS
+from asyncaudit.facts import ATTR, CALL, Func, Site, expr_text
+from asyncaudit.model import Chain, CompliantSite, Finding, Hop, Location, Severity
+from asyncaudit.resolve import Program, Resolution, Target
+
+LOOP_CATEGORY = "loop"
+_MAX_FUNCTIONS = 200_000
+_REGISTRAR_METHODS = frozenset(s.method for s in REGISTRARS if s.method)
+
+Locate = Callable[[Func, Site], Location]
+
+
+@dataclass(slots=True)
+class _Step:
+    """How a function reaches a category: via site `site` of the function, to `nxt`."""
+
+    length: int
+    site: Site
+    target: str  # next function qualname, or the sink's qualname at the leaf
+    leaf: bool
+
+
+@dataclass(slots=True)
+class Reach:
+    program: Program
+    roots: dict[str, str] = field(default_factory=dict)  # qualname -> "async" | "callback"
+    resolutions: dict[str, list[Resolution]] = field(default_factory=dict)
+    steps: dict[str, dict[str, _Step]] = field(default_factory=dict)
+    call_sites: int = 0
+    resolved_sites: int = 0
+    compliant: list[tuple[Func, Site, str]] = field(default_factory=list)
+    direct: dict[str, list[tuple[str, str, int]]] = field(default_factory=dict)  # fn -> (cat, sink, site)
+
+
+def _site_sink(program: Program, site: Site, res: Resolution) -> list[tuple[str, str]]:
+    """(category, sink qualname) for each catalogued sink this site hits directly."""
+    out: list[tuple[str, str]] = []
+    for t in res.targets:
+        if program.is_loop_runner(t):
+            out.append((LOOP_CATEGORY, t.name))
+            continue
+        s = program.sink(t)
+        if s is not None:
+            out.append((SINKS[s].category, s))
+    return out
+
+
+def find_roots(program: Program) -> dict[str, str]:
+    roots: dict[str, str] = {}
+    for q in sorted(program.functions):
+        f = program.functions[q]
+        if f.module in program.project and f.is_async:
+            roots[q] = "async"
+    # loop callbacks: protocol methods
+    for q in sorted(program.classes):
+        c = program.classes[q]
+        if c.module not in program.project:
+            continue
+        for base in program.external_bases(q):
+            names = LOOP_CALLBACK_BASES.get(base)
+            if names:
+                for name, mq in c.methods.items():
+                    if name in names and not program.functions[mq].is_async:
+                        roots.setdefault(mq, "callback")
+    # loop callbacks: functions handed to registrars anywhere in the project
+    for q in sorted(program.functions):
+        f = program.functions[q]
+        if f.module not in program.project:
+            continue
+        for site in f.sites:
+            if site.kind != CALL or site.callee[0] != "a" or site.callee[2] not in _REGISTRAR_METHODS:
+                continue
+            res = program.resolve_site(site, f)
+            for cb in res.scheduled:
+                cf = program.functions.get(cb)
+                if cf is not None and not cf.is_async:
+                    roots.setdefault(cb, "callback")
+    return roots
+
+
+def _follows(program: Program, caller: Func, site: Site, t: Target) -> Func | None:
+    """The sync program function a site runs synchronously, if target t is one."""
+    if t.kind != "fn":
+        return None
+    f = program.functions.get(t.name)
+    if f is None or f.is_async:
+        return None
+    if caller.is_async and t.how == "call" and site.awaited and f.is_generator:
+        return None
+    return f
+
+
+def analyze_reach(program: Program) -> Reach:
+    r = Reach(program, roots=find_roots(program))
+    # forward walk
+    seen: set[str] = set(r.roots)
+    queue: deque[str] = deque(sorted(r.roots))
+    edges_into: dict[str, list[tuple[str, int]]] = {}  # callee -> [(caller, site index)]
+    direct = r.direct
+    while queue and len(seen) < _MAX_FUNCTIONS:
+        q = queue.popleft()
+        f = program.functions[q]
+        in_project = f.module in program.project
+        resolutions = []
+        for i, site in enumerate(f.sites):
+            res = program.resolve_site(site, f)
+            resolutions.append(res)
+            if in_project and site.kind == CALL:
+                r.call_sites += 1
+                r.resolved_sites += res.resolved
+            if res.offloaded or res.offloader:
+                if in_project:
+                    r.compliant.append((f, site, f"offloaded:{res.offloader}"))
+                continue
+            if site.no_loop:
+                continue
+            if not (f.is_async and site.awaited):
+                for cat, sink in _site_sink(program, site, res):
+                    direct.setdefault(q, []).append((cat, sink, i))
+            elif in_project and _site_sink(program, site, res):
+                r.compliant.append((f, site, "awaited"))
+            for t in res.targets:
+                g = _follows(program, f, site, t)
+                if g is None:
+                    continue
+                edges_into.setdefault(g.qualname, []).append((q, i))
+                if g.qualname not in seen:
+                    seen.add(g.qualname)
+                    queue.append(g.qualname)
+        r.resolutions[q] = resolutions
+    # backward BFS per category; async functions do not pass effects to their callers
+    cats = sorted({c for lst in direct.values() for c, _, _ in lst})
+    for cat in cats:
+        frontier: deque[str] = deque()
+        for q in sorted(direct):
+            f = program.functions[q]
+            if f.is_async or r.roots.get(q) == "callback":
+                continue
+            for c, sink, i in direct[q]:
+                if c == cat:
+                    r.steps.setdefault(q, {})[cat] = _Step(1, f.sites[i], sink, True)
+                    frontier.append(q)
+                    break
+        while frontier:
+            q = frontier.popleft()
+            step = r.steps[q][cat]
+            for caller, i in sorted(edges_into.get(q, ())):
+                cf = program.functions[caller]
+                if cf.is_async or r.roots.get(caller) == "callback":
+                    continue
+                got = r.steps.setdefault(caller, {})
+                if cat not in got:
+                    got[cat] = _Step(step.length + 1, cf.sites[i], q, False)
+                    frontier.append(caller)
+    r.steps = {k: v for k, v in r.steps.items() if v}
+    return r
+
+
+def _chain(r: Reach, start: Func, site: Site, first_target: str, cat: str, locate: Locate,
+           leaf: bool) -> Chain:
+    hops = [Hop(locate(start, site), start.qualname, expr_text(site.callee if site.kind != ATTR
+                                                                   else site.callee), first_target)]
+    sink = first_target
+    cur = first_target
+    guard = 0
+    while not leaf and guard < 64:
+        guard += 1
+        f = r.program.functions[cur]
+        step = r.steps[cur][cat]
+        hops.append(Hop(locate(f, step.site), f.qualname, expr_text(step.site.callee), step.target))
+        if step.leaf:
+            sink = step.target
+            break
+        cur = step.target
+    return Chain(cat, sink, tuple(hops))
+
+
+def _category_info(cat: str) -> tuple[str, str, Severity, str]:
+    if cat == LOOP_CATEGORY:
+        return ("AA201", "nested event loop", Severity.CRITICAL,
+                "await the coroutine instead of starting a new event loop inside a running one")
+    c = CATEGORIES[cat]
+    return c.code, c.title, c.severity, c.advice
+
+
+def findings(r: Reach, locate: Locate) -> list[Finding]:
+    program = r.program
+    out: list[Finding] = []
+    direct = r.direct
+    for q in sorted(r.roots):
+        f = program.functions[q]
+        if f.module not in program.project:
+            continue
+        by_site: dict[int, dict[str, Chain]] = {}
+        for cat, sink, i in direct.get(q, ()):
+            site = f.sites[i]
+            by_site.setdefault(i, {}).setdefault(cat, _chain(r, f, site, sink, cat, locate, True))
+        for i, (site, res) in enumerate(zip(f.sites, r.resolutions.get(q, ()))):
+            if res.offloaded or res.offloader or site.no_loop:
+                continue
+            for t in res.targets:
+                g = _follows(program, f, site, t)
+                if g is None or g.qualname not in r.steps:
+                    continue
+                for cat, step in sorted(r.steps[g.qualname].items()):
+                    cur = by_site.setdefault(i, {})
+                    chain = _chain(r, f, site, g.qualname, cat, locate, False)
+                    if cat not in cur or len(chain.hops) < len(cur[cat].hops):
+                        cur[cat] = chain
+        for i in sorted(by_site):
+            site = f.sites[i]
+            chains = tuple(sorted(by_site[i].values(), key=lambda c: (-_category_info(c.category)[2], c.category)))
+            code, title, sev, advice = _category_info(chains[0].category)
+            callee = expr_text(site.callee)
+            kinds = ", ".join(dict.fromkeys(_category_info(c.category)[1] for c in chains))
+            leaf = chains[0].sink
+            if len(chains[0].hops) == 1:
+                msg = f"blocking call `{leaf}` ({title}) in {_ctx(r, q)} `{f.name}`"
+                rec = _direct_advice(leaf, advice)
+            else:
+                msg = (f"`{callee}` blocks the event loop in {_ctx(r, q)} `{f.name}`: "
+                       f"reaches {kinds} through {len(chains[0].hops) - 1} sync call(s)")
+                rec = f"await asyncio.to_thread({callee}, ...) here, or {advice}"
+            reason = f"{title} on the event loop ({_ctx(r, q)} context)"
+            out.append(Finding(code, title, sev, locate(f, site), q, callee, chains, msg, reason, rec,
+                               r.roots[q]))
+    out.sort(key=lambda x: (x.location.path, x.location.line, x.location.column, x.code))
+    return out
+
+
+def _ctx(r: Reach, q: str) -> str:
+    return "async function" if r.roots[q] == "async" else "event-loop callback"
+
+
+def _direct_advice(sink: str, advice: str) -> str:
+    s = SINKS.get(sink)
+    if s is not None and s.alternative:
+        return f"use {s.alternative} instead, or offload with asyncio.to_thread"
+    return advice
+
+
+def compliant_sites(r: Reach, locate: Locate) -> list[CompliantSite]:
+    out = [CompliantSite(locate(f, s), f.qualname, expr_text(s.callee), how) for f, s, how in r.compliant
+           if r.roots.get(f.qualname)]
+    out.sort(key=lambda c: (c.location.path, c.location.line, c.location.column))
+    return out

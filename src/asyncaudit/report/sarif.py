@@ -1,0 +1,116 @@
+"""SARIF 2.1.0 output: rules from the registry, each chain as a codeFlow.
+
+Diagnostics (unparsable or skipped files) become tool execution notifications, not
+results.  Paths are relative URIs against `%SRCROOT%` when under the working directory.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from asyncaudit import __version__
+from asyncaudit.model import AnalysisResult, Location, Severity
+from asyncaudit.rules import RULES
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+HELP_URI = "https://github.com/asyncaudit/asyncaudit/blob/main/README.md#rules"
+_LEVEL = {Severity.CRITICAL: "error", Severity.HIGH: "error", Severity.MEDIUM: "warning",
+          Severity.LOW: "note"}
+
+
+def _uri(path: str) -> tuple[str, bool]:
+    p = Path(path)
+    try:
+        rel = os.path.relpath(p.absolute(), Path.cwd())
+    except ValueError:
+        return p.absolute().as_uri(), False
+    if rel.startswith(".."):
+        return p.absolute().as_uri(), False
+    return Path(rel).as_posix(), True
+
+
+def _location(loc: Location, message: str | None = None) -> dict[str, object]:
+    uri, relative = _uri(loc.path)
+    artifact: dict[str, object] = {"uri": uri}
+    if relative:
+        artifact["uriBaseId"] = "%SRCROOT%"
+    out: dict[str, object] = {
+        "physicalLocation": {
+            "artifactLocation": artifact,
+            "region": {"startLine": loc.line, "startColumn": loc.column,
+                       "endLine": loc.end_line, "endColumn": loc.end_column},
+        }
+    }
+    if message:
+        out["message"] = {"text": message}
+    return out
+
+
+def as_dict(result: AnalysisResult) -> dict[str, object]:
+    rules = [
+        {
+            "id": r.code,
+            "name": r.name,
+            "shortDescription": {"text": r.summary},
+            "helpUri": f"{HELP_URI}",
+            "defaultConfiguration": {"level": _LEVEL[r.severity]},
+            "properties": {"category": r.category, "severity": r.severity.label},
+        }
+        for r in RULES
+    ]
+    index = {r.code: i for i, r in enumerate(RULES)}
+    results = []
+    for f in result.findings:
+        flows = []
+        for c in f.chains:
+            flows.append({
+                "message": {"text": f"{c.category}: {f.callee} -> ... -> {c.sink}"},
+                "threadFlows": [{
+                    "locations": [
+                        {"location": _location(h.location, f"{h.function.rsplit('.', 1)[-1]} calls {h.callee}"),
+                         "nestingLevel": i}
+                        for i, h in enumerate(c.hops)
+                    ]
+                }],
+            })
+        results.append({
+            "ruleId": f.code,
+            "ruleIndex": index[f.code],
+            "level": _LEVEL[f.severity],
+            "message": {"text": f"{f.message}. {f.recommendation}"},
+            "locations": [_location(f.location)],
+            "codeFlows": flows,
+            "partialFingerprints": {"asyncaudit/v1": _fingerprint(f)},
+            "properties": {"severity": f.severity.label, "function": f.function,
+                           "categories": list(f.categories)},
+        })
+    notifications = [
+        {"level": "warning", "message": {"text": d.message},
+         "locations": [_location(Location(d.path, max(d.line, 1), 1, max(d.line, 1), 1))]}
+        for d in result.diagnostics
+    ]
+    return {
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "asyncaudit", "version": __version__,
+                                "informationUri": HELP_URI.split("/blob")[0], "rules": rules}},
+            "originalUriBaseIds": {"%SRCROOT%": {"uri": Path.cwd().as_uri() + "/"}},
+            "results": results,
+            "invocations": [{"executionSuccessful": True,
+                             "toolExecutionNotifications": notifications}],
+        }],
+    }
+
+
+def _fingerprint(f) -> str:  # noqa: ANN001
+    import hashlib
+
+    parts = [f.code, f.function, f.callee, *(c.sink for c in f.chains)]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
+
+
+def render(result: AnalysisResult) -> str:
+    return json.dumps(as_dict(result), indent=2) + "\n"

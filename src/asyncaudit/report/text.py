@@ -1,0 +1,59 @@
+"""Text output: one finding as a compiler error, followed by its chains.
+
+    src/app/api.py:42:9: AA107 [Medium] `load_config` blocks the event loop in async function `handle`: ...
+        chain (file read/write):
+          src/app/api.py:42:9       handle -> load_config
+          src/app/config.py:17:10   load_config -> open  [builtins.open]
+"""
+
+from __future__ import annotations
+
+import os
+
+from asyncaudit.model import AnalysisResult, Finding
+
+
+def _rel(path: str) -> str:
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return path
+    return path if rel.startswith("..") else rel
+
+
+def _short(q: str) -> str:
+    return q.rsplit(".", 1)[-1]
+
+
+def finding_lines(f: Finding) -> list[str]:
+    loc = f.location
+    lines = [f"{_rel(loc.path)}:{loc.line}:{loc.column}: {f.code} [{f.severity.label}] {f.message}"]
+    for chain in f.chains:
+        if len(chain.hops) == 1 and len(f.chains) == 1:
+            continue
+        lines.append(f"    chain ({chain.category}):")
+        width = max(len(f"{_rel(h.location.path)}:{h.location.line}:{h.location.column}") for h in chain.hops)
+        for i, h in enumerate(chain.hops):
+            where = f"{_rel(h.location.path)}:{h.location.line}:{h.location.column}"
+            leaf = f"  [{chain.sink}]" if i == len(chain.hops) - 1 else ""
+            lines.append(f"      {where:<{width}}  {_short(h.function)} -> {h.callee}{leaf}")
+    lines.append(f"    help: {f.recommendation}")
+    return lines
+
+
+def render(result: AnalysisResult) -> str:
+    out: list[str] = []
+    for d in result.diagnostics:
+        out.append(f"{_rel(d.path)}:{d.line or 1}: warning: {d.message}")
+    for f in result.findings:
+        out.extend(finding_lines(f))
+    s = result.stats
+    n = len(result.findings)
+    out.append("")
+    out.append(
+        f"{n} finding{'s' if n != 1 else ''} in {s.files} files "
+        f"({s.async_functions} async functions, {s.loop_callbacks} loop callbacks; "
+        f"{s.resolved_call_sites}/{s.call_sites} call sites on event-loop paths resolved, "
+        f"{100 * s.resolved_share:.1f}%)"
+    )
+    return "\n".join(out) + "\n"

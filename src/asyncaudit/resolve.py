@@ -1,0 +1,707 @@
+"""Resolve stage: symbolic expressions -> abstract values -> call targets, across modules.
+
+The `Program` holds the facts of every module (the audited project, plus third-party
+modules loaded on demand from the audited environment's site-packages) and evaluates
+`Expr`s to abstract values:
+
+    ("mod", name)        a module of the program
+    ("fn", qualname)     a function of the program
+    ("cls", qualname)    a class of the program
+    ("obj", qualname)    an instance of a program class
+    ("x", qualname)      an external symbol (module, function or class not in the program)
+    ("xo", type)         an instance of an external type (`pathlib.Path`, `requests.Session`)
+    ("xm", type, name)   a method of an external instance
+    ("part", value)      functools.partial(value, ...)
+
+Evaluation is flow-insensitive (a local is the union of everything assigned to it),
+memoized, and cycle-safe.  A call whose receiver cannot be typed stays unresolved: it is
+counted, never spread to every method of that name.
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from asyncaudit.catalog import FUNCTION_RETURNS, MODULE_ALIASES, SINKS, TYPES
+from asyncaudit.catalog.loop import LOOP_RUNNERS, OFFLOADERS, REGISTRARS, CallableSlot
+from asyncaudit.facts import ATTR, CALL, ITER, WITH, Cls, Expr, Func, ModuleFacts, Site
+
+Value = tuple
+NO_VALUES: tuple[Value, ...] = ()
+_BUILTINS = frozenset(dir(builtins))
+_MAX_VALUES = 8
+_MAX_OVERRIDES = 6
+_TRANSPARENT_DECORATORS = frozenset({
+    "functools.wraps", "functools.lru_cache", "functools.cache", "functools.cached_property",
+    "builtins.property", "builtins.staticmethod", "builtins.classmethod",
+    "contextlib.contextmanager", "typing.overload", "typing.final", "abc.abstractmethod",
+})
+
+
+def canonical(qualname: str) -> str:
+    """Map private implementation modules to their public name (`posixpath` -> `os.path`)."""
+    head = qualname
+    while True:
+        if head in MODULE_ALIASES:
+            return MODULE_ALIASES[head] + qualname[len(head):]
+        cut = head.rfind(".")
+        if cut < 0:
+            return qualname
+        head = head[:cut]
+
+
+class Target(NamedTuple):
+    """What a site runs: a program function (`fn`) or an external API (`ext`)."""
+
+    kind: str  # "fn" | "ext"
+    name: str
+    how: str = "call"  # call | init | property | enter | exit | iter
+
+
+@dataclass(slots=True)
+class Resolution:
+    targets: tuple[Target, ...]
+    resolved: bool
+    offloaded: tuple[str, ...] = ()  # function qualnames handed to an offloader here
+    scheduled: tuple[str, ...] = ()  # function qualnames handed to a loop registrar here
+    offloader: str | None = None  # the offloader's name, when this site offloads
+
+
+def _type_bases(t: str) -> Iterable[str]:
+    seen = {t}
+    stack = [t]
+    while stack:
+        cur = stack.pop()
+        yield cur
+        kt = TYPES.get(cur)
+        if kt is not None:
+            for b in kt.bases:
+                if b not in seen:
+                    seen.add(b)
+                    stack.append(b)
+
+
+def _slot_matches(slot: CallableSlot, values: tuple[Value, ...], method: str | None) -> bool:
+    if slot.method is not None and method == slot.method:
+        return True
+    if slot.qualname is None:
+        return False
+    for v in values:
+        if v[0] == "x" and v[1] == slot.qualname:
+            return True
+        if v[0] == "xm" and any(f"{b}.{v[2]}" == slot.qualname for b in _type_bases(v[1])):
+            return True
+    return False
+
+
+class Program:
+    """Every module's facts, with lazy cross-module evaluation."""
+
+    def __init__(self, modules: Iterable[ModuleFacts], *,
+                 library_loader: Callable[[str], ModuleFacts | None] | None = None) -> None:
+        self.modules: dict[str, ModuleFacts] = {}
+        self.functions: dict[str, Func] = {}
+        self.classes: dict[str, Cls] = {}
+        self.project: set[str] = set()
+        self._library_loader = library_loader
+        self._missing: set[str] = set()
+        self._memo: dict[tuple[str, Expr], tuple[Value, ...]] = {}
+        self._busy: set[tuple[str, Expr]] = set()
+        self._subclasses: dict[str, list[str]] | None = None
+        self._mro: dict[str, tuple[str, ...]] = {}
+        self._ext_bases: dict[str, tuple[str, ...]] = {}
+        for m in modules:
+            self.add(m, project=True)
+
+    # ---- modules ------------------------------------------------------------------
+
+    def add(self, m: ModuleFacts, *, project: bool) -> None:
+        self.modules[m.name] = m
+        if project:
+            self.project.add(m.name)
+        self.functions.update(m.functions)
+        self.classes.update(m.classes)
+        self._subclasses = None
+
+    def module(self, name: str) -> ModuleFacts | None:
+        m = self.modules.get(name)
+        if m is not None or self._library_loader is None or name in self._missing:
+            return m
+        if canonical(name) != name or _catalog_module(name):
+            self._missing.add(name)
+            return None
+        loaded = self._library_loader(name)
+        if loaded is None:
+            self._missing.add(name)
+            return None
+        self.add(loaded, project=False)
+        return loaded
+
+    def find_module(self, name: str, importer: ModuleFacts | None) -> str | None:
+        if self.module(name) is not None:
+            return name
+        # script-style sibling import: `import helpers` next to the importing file
+        if importer is not None and "." in importer.name or (importer and importer.is_package):
+            pkg = importer.name if importer.is_package else importer.name.rpartition(".")[0]
+            cand = f"{pkg}.{name}" if pkg else name
+            if cand in self.modules:
+                return cand
+        return None
+
+    # ---- evaluation ---------------------------------------------------------------
+
+    def values(self, expr: Expr, func: Func | None, mod: ModuleFacts) -> tuple[Value, ...]:
+        scope = func.qualname if func is not None else mod.name
+        key = (scope, expr)
+        memo = self._memo.get(key)
+        if memo is not None:
+            return memo
+        if key in self._busy:
+            return NO_VALUES
+        self._busy.add(key)
+        try:
+            out = self._eval(expr, func, mod)
+        finally:
+            self._busy.discard(key)
+        if len(out) > _MAX_VALUES:
+            out = out[:_MAX_VALUES]
+        self._memo[key] = out
+        return out
+
+    def _eval(self, e: Expr, func: Func | None, mod: ModuleFacts) -> tuple[Value, ...]:  # noqa: C901
+        tag = e[0]
+        if tag == "n":
+            return self.lookup(e[1], func, mod)
+        if tag == "a":
+            return _uniq(v2 for v in self.values(e[1], func, mod) for v2 in self.attribute(v, e[2]))
+        if tag == "c":
+            out: list[Value] = []
+            for v in self.values(e[1], func, mod):
+                out.extend(self.call_result(v, e, func, mod))
+            return _uniq(out)
+        if tag == "aw":
+            return self.values(e[1], func, mod)
+        if tag == "T":
+            return self.instances(e[1], func, mod)
+        if tag == "k":
+            v = e[1]
+            return (("xo", f"builtins.{type(v).__name__}"),) if v is not None else NO_VALUES
+        if tag == "u":
+            return _uniq(v for sub in e[1] for v in self.values(sub, func, mod))
+        if tag == "b":
+            if e[1] == "/":
+                left = self.values(e[2], func, mod)
+                return _uniq(v for v in left if v[0] == "xo" and v[1] in _PATH_TYPES)
+            if e[1] == "+":
+                left = self.values(e[2], func, mod)
+                return _uniq(v for v in left if v[0] == "xo" and v[1].startswith("builtins."))
+            return NO_VALUES
+        if tag == "f":
+            return (("fn", e[1]),)
+        if tag == "C":
+            return (("cls", e[1]),)
+        if tag == "in":
+            f = self.functions.get(e[1])
+            if f is None:
+                return NO_VALUES
+            return self.values(e[2], f, self.modules[f.module])
+        if tag == "self":
+            return (("obj", e[1]),)
+        if tag == "cls":
+            return (("cls", e[1]),)
+        if tag == "super":
+            return (("super", e[1]),)
+        if tag == "enter":
+            return _uniq(v2 for v in self.values(e[1], func, mod) for v2 in self.entered(v))
+        if tag == "it":
+            return _uniq(v2 for v in self.values(e[1], func, mod) for v2 in self.iterated(v))
+        if tag == "imp":
+            return self.import_binding(e[1], mod)
+        if tag == "s":
+            return self.subscript(e, func, mod)
+        return NO_VALUES
+
+    def subscript(self, e: Expr, func: Func | None, mod: ModuleFacts) -> tuple[Value, ...]:
+        base = self.values(e[1], func, mod)
+        out: list[Value] = []
+        for v in base:
+            if v[0] == "xo" and "[" in v[1]:  # builtins.list[pathlib.Path]
+                inner = v[1][v[1].index("[") + 1:-1]
+                if v[1].startswith(("builtins.dict[", "builtins.Mapping[")):
+                    inner = inner.split(",")[-1].strip()
+                out.append(("xo", inner))
+        return _uniq(out)
+
+    def lookup(self, name: str, func: Func | None, mod: ModuleFacts) -> tuple[Value, ...]:
+        f = func
+        while f is not None:
+            fmod = self.modules[f.module]
+            local: tuple[Value, ...] = ()
+            is_local = name in f.locals and name not in f.nonlocal_names
+            if is_local:
+                local = _uniq(v for e in f.locals[name] for v in self.values(e, f, fmod))
+            for i, p in enumerate(f.params):
+                if p.name != name:
+                    continue
+                if i == 0 and f.cls is not None and p.kind == "pos":
+                    if f.kind in ("method", "property"):
+                        return (("obj", f.cls),)
+                    if f.kind == "classmethod":
+                        return (("cls", f.cls),)
+                if p.annotation is not None:
+                    return _uniq((*self.values(p.annotation, f, fmod), *local))
+                return local
+            if is_local:
+                return local
+            f = self.functions.get(f.parent) if f.parent else None
+        return self.global_lookup(mod, name)
+
+    def global_lookup(self, mod: ModuleFacts, name: str, depth: int = 0) -> tuple[Value, ...]:
+        if depth > 12:
+            return NO_VALUES
+        q = mod.top.get(name)
+        if q is not None:
+            return (("fn", q),) if q in self.functions else (("cls", q),)
+        if name in mod.globals:
+            return _uniq(v for e in mod.globals[name] for v in self.values(e, None, mod))
+        b = mod.imports.get(name)
+        if b is not None:
+            return self.import_binding(b, mod)
+        for star in mod.star_imports:
+            sm = self.module(star)
+            if sm is None:
+                continue
+            if sm.all_names is not None and name not in sm.all_names:
+                continue
+            if sm.all_names is None and name.startswith("_"):
+                continue
+            found = self.global_lookup(sm, name, depth + 1)
+            if found:
+                return found
+        sub = f"{mod.name}.{name}"
+        if self.module(sub) is not None:
+            return (("mod", sub),)
+        if name in _BUILTINS and depth == 0:
+            return (("x", f"builtins.{name}"),)
+        if name == "__file__":
+            return (("xo", "builtins.str"),)
+        return NO_VALUES
+
+    def import_binding(self, b: Expr, importer: ModuleFacts) -> tuple[Value, ...]:
+        key = ("import", b)
+        memo = self._memo.get(key)  # type: ignore[arg-type]
+        if memo is not None:
+            return memo
+        out = self._import_binding(b, importer)
+        self._memo[key] = out  # type: ignore[index]
+        return out
+
+    def _import_binding(self, b: Expr, importer: ModuleFacts) -> tuple[Value, ...]:
+        if b[0] == "mod":
+            found = self.find_module(b[1], importer)
+            return (("mod", found),) if found else (("x", canonical(b[1])),)
+        _, m, n = b
+        full = f"{m}.{n}"
+        ext = canonical(full)
+        if _catalog_name(ext):
+            return (("x", ext),)
+        found = self.find_module(full, importer)
+        if found:
+            return (("mod", found),)
+        mname = self.find_module(m, importer)
+        if mname is None:
+            return (("x", ext),)
+        sub = self.modules[mname]
+        if sub is importer:
+            return NO_VALUES
+        key = ("busy-import", full)
+        if key in self._busy:  # type: ignore[comparison-overlap]
+            return NO_VALUES
+        self._busy.add(key)  # type: ignore[arg-type]
+        try:
+            return self.global_lookup(sub, n, 1)
+        finally:
+            self._busy.discard(key)  # type: ignore[arg-type]
+
+    # ---- classes --------------------------------------------------------------------
+
+    def mro(self, cls: str) -> tuple[str, ...]:
+        """Program classes in (approximate C3) method resolution order, starting at cls."""
+        got = self._mro.get(cls)
+        if got is not None:
+            return got
+        self._mro[cls] = (cls,)  # cycle guard
+        out = [cls]
+        ext: list[str] = []
+        c = self.classes.get(cls)
+        if c is not None:
+            mod = self.modules[c.module]
+            scope = self.functions.get(c.parent) if c.parent else None
+            for b in c.bases:
+                for v in self.values(b, scope, mod):
+                    if v[0] == "cls":
+                        for x in self.mro(v[1]):
+                            if x not in out:
+                                out.append(x)
+                        ext.extend(self._ext_bases.get(v[1], ()))
+                    elif v[0] == "x":
+                        ext.append(v[1])
+        self._mro[cls] = tuple(out)
+        self._ext_bases[cls] = tuple(dict.fromkeys(ext))
+        return self._mro[cls]
+
+    def external_bases(self, cls: str) -> tuple[str, ...]:
+        self.mro(cls)
+        return self._ext_bases.get(cls, ())
+
+    def subclasses(self, cls: str) -> list[str]:
+        if self._subclasses is None:
+            subs: dict[str, list[str]] = {}
+            for q in sorted(self.classes):
+                for base in self.mro(q)[1:]:
+                    subs.setdefault(base, []).append(q)
+            self._subclasses = subs
+        return self._subclasses.get(cls, [])
+
+    def class_member(self, cls: str, name: str) -> tuple[str | None, list[tuple[Cls, Expr]]]:
+        """Find `name` on a class: (method qualname or None, attribute assignments)."""
+        for c in self.mro(cls):
+            k = self.classes.get(c)
+            if k is None:
+                continue
+            if name in k.methods:
+                return k.methods[name], []
+            if name in k.attrs:
+                return None, [(k, e) for e in k.attrs[name]]
+        return None, []
+
+    def attribute(self, v: Value, name: str) -> tuple[Value, ...]:  # noqa: C901
+        tag = v[0]
+        if tag == "mod":
+            mod = self.modules.get(v[1])
+            if mod is None:
+                return NO_VALUES
+            found = self.global_lookup(mod, name)
+            if found:
+                return found
+            dotted = mod.imports.get(f".{v[1]}.{name}")
+            return (("mod", dotted[1]),) if dotted else NO_VALUES
+        if tag in ("obj", "cls"):
+            meth, assigns = self.class_member(v[1], name)
+            if meth is not None:
+                f = self.functions[meth]
+                if f.kind == "property" and tag == "obj":
+                    return self.returns(f)
+                return (("fn", meth),)
+            if assigns:
+                out: list[Value] = []
+                for k, e in assigns:
+                    vals = self.values(e, None, self.modules[k.module])
+                    out.extend(vals)
+                return _uniq(out)
+            for b in self.external_bases(v[1]):
+                return self.attribute(("xo", b) if tag == "obj" else ("x", b), name)
+            return NO_VALUES
+        if tag == "super":
+            mro = self.mro(v[1])
+            for c in mro[1:]:
+                k = self.classes.get(c)
+                if k is not None and name in k.methods:
+                    return (("fn", k.methods[name]),)
+            for b in self.external_bases(v[1]):
+                return (("xm", b, name),)
+            return NO_VALUES
+        if tag == "x":
+            q = f"{v[1]}.{name}"
+            return (("x", canonical(q)),)
+        if tag == "xo":
+            for t in _type_bases(v[1]):
+                kt = TYPES.get(t)
+                if kt is None:
+                    continue
+                if name in kt.attributes:
+                    return (("xo", kt.attributes[name]),)
+                if "*" in kt.attributes and name not in kt.methods:
+                    return (("xo", kt.attributes["*"]),)
+            return (("xm", v[1], name),)
+        return NO_VALUES
+
+    def instances(self, ann: Expr, func: Func | None, mod: ModuleFacts) -> tuple[Value, ...]:
+        """Values an annotation describes: `Path` -> a Path instance, `X | None` -> X."""
+        tag = ann[0]
+        if tag == "k" and isinstance(ann[1], str):
+            from asyncaudit.facts import string_annotation
+
+            parsed = string_annotation(ann[1])
+            return self.instances(parsed, func, mod) if parsed is not None else NO_VALUES
+        if tag == "b" and ann[1] == "|":
+            return _uniq((*self.instances(ann[2], func, mod), *self.instances(ann[3], func, mod)))
+        if tag == "s":
+            base = self.values(ann[1], func, mod)
+            names = {v[1] for v in base if v[0] == "x"}
+            inner = ann[2]
+            if names & {"typing.Optional", "typing.Union", "typing_extensions.Optional"}:
+                parts = inner[1] if inner[0] == "seq" else (inner,)
+                return _uniq(v for p in parts for v in self.instances(p, func, mod))
+            if names & {"typing.Annotated", "typing_extensions.Annotated", "typing.Final",
+                        "typing.ClassVar", "typing_extensions.Final"}:
+                first = inner[1][0] if inner[0] == "seq" and inner[1] else inner
+                return self.instances(first, func, mod)
+            if names & {"builtins.type", "typing.Type"}:
+                return _uniq(("cls", v[1]) if v[0] == "obj" else ("x", v[1])
+                             for v in self.instances(inner, func, mod) if v[0] in ("obj", "xo"))
+            if names & {"builtins.list", "typing.List", "typing.Sequence", "typing.Iterable",
+                        "typing.Iterator", "collections.abc.Sequence", "collections.abc.Iterable",
+                        "collections.abc.Iterator", "builtins.set", "builtins.frozenset",
+                        "typing.Set", "builtins.tuple", "typing.Tuple"}:
+                elems = self.instances(inner[1][0] if inner[0] == "seq" and inner[1] else inner, func, mod)
+                return _uniq(("xo", f"builtins.list[{v[1]}]") for v in elems if v[0] == "xo")
+            return _uniq(self._instance_of(v) for v in base if self._instance_of(v))
+        return _uniq(self._instance_of(v) for v in self.values(ann, func, mod) if self._instance_of(v))
+
+    @staticmethod
+    def _instance_of(v: Value) -> Value | None:
+        if v[0] == "cls":
+            return ("obj", v[1])
+        if v[0] == "x":
+            if v[1] in ("builtins.None", "typing.Any", "typing.Self"):
+                return None
+            return ("xo", v[1])
+        if v[0] == "obj":  # Self-style annotations evaluated to instances already
+            return v
+        return None
+
+    def returns(self, f: Func) -> tuple[Value, ...]:
+        mod = self.modules[f.module]
+        if f.returns is not None:
+            got = self.values(f.returns, f, mod)
+            if f.is_async or not got:
+                return got
+            return got
+        return _uniq(v for e in f.return_values for v in self.values(e, f, mod))
+
+    def call_result(self, v: Value, call: Expr, func: Func | None, mod: ModuleFacts) -> tuple[Value, ...]:
+        tag = v[0]
+        if tag == "fn":
+            f = self.functions.get(v[1])
+            if f is None:
+                return NO_VALUES
+            if f.name == "__init__":
+                return NO_VALUES
+            return self.returns(f)
+        if tag == "cls":
+            return (("obj", v[1]),)
+        if tag == "x":
+            q = v[1]
+            if q == "functools.partial" and call[2]:
+                return _uniq(("part", a) for a in self.values(call[2][0], func, mod))
+            if q in FUNCTION_RETURNS:
+                return (("xo", FUNCTION_RETURNS[q]),)
+            owner, _, meth = q.rpartition(".")
+            kt = TYPES.get(owner)
+            if kt is not None and meth in kt.methods:  # Path.home(), Path.cwd()
+                r = kt.methods[meth]
+                return (("xo", owner if r == "self" else r),)
+            if q in TYPES or q.rpartition(".")[2][:1].isupper():
+                return (("xo", q),)
+            return (("xo", f"{q}()"),)
+        if tag == "xm":
+            for t in _type_bases(v[1]):
+                kt = TYPES.get(t)
+                if kt is not None and v[2] in kt.methods:
+                    r = kt.methods[v[2]]
+                    return (("xo", v[1] if r == "self" else r),)
+            return (("xo", f"{v[1]}.{v[2]}()"),)
+        if tag == "part":
+            return self.call_result(v[1], ("c", None, (), ()), func, mod)
+        if tag == "obj":
+            meth, _ = self.class_member(v[1], "__call__")
+            if meth:
+                return self.returns(self.functions[meth])
+        return NO_VALUES
+
+    def entered(self, v: Value) -> tuple[Value, ...]:
+        if v[0] == "obj":
+            meth, _ = self.class_member(v[1], "__enter__")
+            if meth is None:
+                meth, _ = self.class_member(v[1], "__aenter__")
+            if meth is not None:
+                got = self.returns(self.functions[meth])
+                return got or (v,)
+            return (v,)
+        if v[0] == "xo":
+            for t in _type_bases(v[1]):
+                kt = TYPES.get(t)
+                if kt is not None:
+                    return (v,) if kt.enter == "self" else (("xo", kt.enter),)
+            return (v,)
+        return NO_VALUES
+
+    def iterated(self, v: Value) -> tuple[Value, ...]:
+        if v[0] == "xo":
+            t = v[1]
+            if "[" in t and t.startswith("builtins."):
+                return (("xo", t[t.index("[") + 1:-1]),)
+            for b in _type_bases(t):
+                kt = TYPES.get(b)
+                if kt is not None and "__iter__" in kt.methods:
+                    return (("xo", kt.methods["__iter__"]),)
+        return NO_VALUES
+
+    # ---- sites -> targets ----------------------------------------------------------
+
+    def function_targets(self, v: Value, how: str = "call") -> list[Target]:
+        """Targets run by calling value v."""
+        tag = v[0]
+        if tag == "fn":
+            return [Target("fn", v[1], how)]
+        if tag == "cls":
+            out = []
+            for name in ("__init__", "__post_init__", "__new__"):
+                meth, _ = self.class_member(v[1], name)
+                if meth is not None:
+                    out.append(Target("fn", meth, "init"))
+            for b in self.external_bases(v[1]):
+                out.append(Target("ext", b, "init"))
+            return out
+        if tag == "x":
+            return [Target("ext", v[1], how)]
+        if tag == "xm":
+            return [Target("ext", f"{v[1]}.{v[2]}", how)]
+        if tag == "part":
+            return self.function_targets(v[1], how)
+        if tag == "obj":
+            meth, _ = self.class_member(v[1], "__call__")
+            return [Target("fn", meth, how)] if meth else []
+        return []
+
+    def method_overrides(self, f: Func, receiver: Value) -> list[str]:
+        """Overrides in subclasses that a call through a base-typed receiver may reach."""
+        if f.cls is None or not f.is_stub:
+            return []
+        subs = [s for s in self.subclasses(f.cls) if f.name in self.classes[s].methods]
+        if len(subs) > _MAX_OVERRIDES:
+            return []
+        return [self.classes[s].methods[f.name] for s in subs]
+
+    def resolve_site(self, site: Site, func: Func) -> Resolution:  # noqa: C901
+        mod = self.modules[func.module]
+        if site.kind == ATTR:
+            callee = site.callee
+            targets = []
+            for v in self.values(callee[1], func, mod):
+                if v[0] == "obj":
+                    meth, _ = self.class_member(v[1], callee[2])
+                    if meth is not None and self.functions[meth].kind == "property":
+                        targets.append(Target("fn", meth, "property"))
+            return Resolution(tuple(targets), bool(targets))
+        values = self.values(site.callee, func, mod)
+        if site.kind == WITH:
+            targets = []
+            for v in values:
+                if v[0] == "obj":
+                    for name in ("__enter__", "__exit__"):
+                        meth, _ = self.class_member(v[1], name)
+                        if meth is not None:
+                            targets.append(Target("fn", meth, "enter" if name == "__enter__" else "exit"))
+                elif v[0] == "xo":
+                    targets.append(Target("ext", f"{v[1]}.__enter__", "enter"))
+            return Resolution(tuple(targets), bool(values))
+        if site.kind == ITER:
+            targets = []
+            for v in values:
+                if v[0] == "xo":
+                    targets.append(Target("ext", f"{v[1]}.__iter__", "iter"))
+                elif v[0] == "obj":
+                    for name in ("__iter__", "__next__"):
+                        meth, _ = self.class_member(v[1], name)
+                        if meth is not None:
+                            targets.append(Target("fn", meth, "iter"))
+            return Resolution(tuple(targets), bool(values))
+        # a call
+        method = site.callee[2] if site.callee[0] == "a" else None
+        for slot in OFFLOADERS:
+            if _slot_matches(slot, values, method):
+                handed = self._slot_functions(slot, site, func, mod)
+                return Resolution(tuple(t for v in values for t in self.function_targets(v)),
+                                  True, offloaded=handed, offloader=slot.qualname or slot.method)
+        scheduled: tuple[str, ...] = ()
+        for slot in REGISTRARS:
+            if _slot_matches(slot, values, method):
+                scheduled = self._slot_functions(slot, site, func, mod)
+                break
+        targets = []
+        for v in values:
+            ts = self.function_targets(v)
+            targets.extend(ts)
+            if v[0] == "fn" and ts:
+                f = self.functions.get(v[1])
+                if f is not None and f.cls is not None and site.callee[0] == "a":
+                    targets.extend(Target("fn", q) for q in self.method_overrides(f, v))
+        return Resolution(tuple(dict.fromkeys(targets)), bool(targets), scheduled=scheduled)
+
+    def _slot_functions(self, slot: CallableSlot, site: Site, func: Func, mod: ModuleFacts) -> tuple[str, ...]:
+        arg: Expr | None = None
+        if slot.arg < len(site.args):
+            arg = site.args[slot.arg]
+        elif slot.keyword:
+            arg = next((e for k, e in site.kwargs if k == slot.keyword), None)
+        if arg is None:
+            return ()
+        out = []
+        for v in self.values(arg, func, mod):
+            for t in self.function_targets(v):
+                if t.kind == "fn":
+                    out.append(t.name)
+        return tuple(dict.fromkeys(out))
+
+    def is_loop_runner(self, target: Target) -> bool:
+        return target.kind == "ext" and (target.name in LOOP_RUNNERS
+                                         or target.name.endswith(".run_until_complete"))
+
+    def sink(self, target: Target) -> str | None:
+        """The canonical sink qualname a target hits, if any."""
+        if target.kind != "ext":
+            return None
+        name = target.name
+        if name in SINKS:
+            return name
+        owner, _, meth = name.rpartition(".")
+        if owner in TYPES or "." in owner:
+            for b in _type_bases(owner):
+                q = f"{b}.{meth}"
+                if q in SINKS:
+                    return q
+        return None
+
+
+_PATH_TYPES = frozenset({"pathlib.Path", "pathlib.PosixPath", "pathlib.WindowsPath", "pathlib.PurePath",
+                         "anyio.Path", "trio.Path", "zipfile.Path"})
+
+
+def _catalog_name(name: str) -> bool:
+    return name in SINKS or name in TYPES or name in FUNCTION_RETURNS or name in LOOP_RUNNERS or any(
+        s.qualname == name for s in OFFLOADERS)
+
+
+_CATALOG_MODULES = frozenset(q.split(".")[0] for q in (*SINKS, *TYPES, *FUNCTION_RETURNS))
+
+
+def _catalog_module(name: str) -> bool:
+    # stdlib and catalogued packages are known from the catalog, not followed into
+    return name.split(".")[0] in _CATALOG_MODULES and name.split(".")[0] in _STDLIB
+
+
+try:
+    import sys as _sys
+
+    _STDLIB = frozenset(_sys.stdlib_module_names)
+except AttributeError:  # pragma: no cover
+    _STDLIB = frozenset()
+
+
+def _uniq(values: Iterable[Value]) -> tuple[Value, ...]:
+    return tuple(dict.fromkeys(v for v in values if v))
