@@ -230,6 +230,7 @@ def findings(r: Reach, locate: Locate) -> list[Finding]:
                     chain = _chain(r, f, site, g.qualname, cat, locate, False)
                     if cat not in cur or len(chain.hops) < len(cur[cat].hops):
                         cur[cat] = chain
+        _drop_handle_operations(by_site)
         for i in sorted(by_site):
             site = f.sites[i]
             chains = tuple(sorted(by_site[i].values(), key=lambda c: (-_category_info(c.category)[2], c.category)))
@@ -249,6 +250,23 @@ def findings(r: Reach, locate: Locate) -> list[Finding]:
                                r.roots[q]))
     out.sort(key=lambda x: (x.location.path, x.location.line, x.location.column, x.code))
     return out
+
+
+_OPENERS = frozenset({"builtins.open", "io.open", "pathlib.Path.open", "os.fdopen", "gzip.open", "bz2.open",
+                      "lzma.open", "tarfile.open", "zipfile.ZipFile", "tempfile.NamedTemporaryFile",
+                      "tempfile.TemporaryFile", "os.open"})
+_HANDLE_PREFIXES = ("io.", "tempfile._TemporaryFileWrapper.", "gzip.GzipFile.", "zipfile.ZipFile.",
+                    "tarfile.TarFile.")
+
+
+def _drop_handle_operations(by_site: dict[int, dict[str, Chain]]) -> None:
+    """Reads and writes on a handle this function opened are part of that open's finding."""
+    opens = any(c.sink in _OPENERS for chains in by_site.values() for c in chains.values())
+    if not opens:
+        return
+    for i in [i for i, chains in by_site.items()
+              if all(len(c.hops) == 1 and c.sink.startswith(_HANDLE_PREFIXES) for c in chains.values())]:
+        del by_site[i]
 
 
 def _ctx(r: Reach, q: str) -> str:
