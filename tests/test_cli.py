@@ -1,0 +1,88 @@
+"""End-to-end: the real CLI, as a subprocess, on the workspace fixture."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+HERE = Path(__file__).parent
+WORKSPACE = HERE / "fixtures" / "projects" / "workspace"
+SARIF_SCHEMA = json.loads((HERE / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+
+
+def run(*args: str, cwd: Path = WORKSPACE) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "asyncaudit", *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_text_output_shows_chain_and_exit_1() -> None:
+    p = run("check", ".")
+    assert p.returncode == 1, p.stderr
+    assert "services/api/src/api/app.py:12:11: AA107 [Medium]" in p.stdout
+    assert "handle -> load_config" in p.stdout
+    assert "load_config -> open  [builtins.open]" in p.stdout
+    assert "Traceback" not in p.stderr
+
+
+def test_json_output_schema_fields() -> None:
+    p = run("check", ".", "--format", "json")
+    data = json.loads(p.stdout)
+    assert data["version"] == 1
+    f = next(f for f in data["findings"] if f["location"]["path"].endswith("app.py"))
+    assert set(f) >= {"code", "severity", "message", "location", "function", "chains", "recommendation"}
+    hops = f["chains"][0]["hops"]
+    assert hops[0]["location"]["path"].endswith("app.py")
+    assert hops[-1]["target"] == f["chains"][0]["sink"]
+    assert data["stats"]["call_sites"] >= data["stats"]["resolved_call_sites"] > 0
+
+
+def test_sarif_valid_against_official_schema() -> None:
+    p = run("check", ".", "--format", "sarif")
+    data = json.loads(p.stdout)
+    jsonschema.validate(data, SARIF_SCHEMA)
+    results = data["runs"][0]["results"]
+    assert results and all(r["codeFlows"] for r in results)
+    rules = data["runs"][0]["tool"]["driver"]["rules"]
+    assert all(rules[r["ruleIndex"]]["id"] == r["ruleId"] for r in results)
+
+
+def test_select_ignore_and_fail_on() -> None:
+    only_sleep = json.loads(run("check", ".", "--format", "json", "--select", "AA104").stdout)
+    assert {f["code"] for f in only_sleep["findings"]} == {"AA104"}
+    no_files = json.loads(run("check", ".", "--format", "json", "--ignore", "AA107").stdout)
+    assert "AA107" not in {f["code"] for f in no_files["findings"]}
+    assert run("check", ".", "--fail-on", "critical").returncode == 0
+    assert run("check", ".", "--fail-on", "high").returncode == 1
+
+
+def test_exclude_and_clean_exit() -> None:
+    p = run("check", ".", "--exclude", "services", "--exclude", "scripts")
+    assert p.returncode == 0, p.stdout
+
+
+def test_usage_error_exit_2() -> None:
+    assert run("check", "--fail-on", "bogus").returncode == 2
+    assert run("explain", "ZZ999").returncode == 2
+
+
+def test_output_is_deterministic(tmp_path: Path) -> None:
+    a = run("check", ".", "--format", "json").stdout
+    b = run("check", ".", "--format", "json", "-j", "1").stdout
+    assert a == b
+
+
+def test_python_m_and_rules() -> None:
+    p = run("rules")
+    assert p.returncode == 0 and "AA201" in p.stdout
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif"])
+def test_output_file(tmp_path: Path, fmt: str) -> None:
+    out = tmp_path / f"report.{fmt}"
+    p = run("check", ".", "--format", fmt, "-o", str(out))
+    assert p.returncode == 1 and out.read_text(encoding="utf-8")
