@@ -20,6 +20,7 @@ Expr forms (tuples, first item is the tag):
     ("f", qualname)                  a function object defined here (lambda)
     ("seq", (e, ...))                tuple or list display
     ("it", e)                        an element obtained by iterating e
+    ("ix", e, i)                     item i of unpacking e (`a, b = e`)
     ("enter", e)                     what `with e as x` binds
     ("in", func_qualname, e)         e evaluated in another function's scope
     ("self", class_qualname)         the instance in a method
@@ -386,8 +387,8 @@ class _Extractor:
                     self._bind_target(elt.value, UNKNOWN)
                 elif value[0] == "seq" and len(value[1]) == len(target.elts):
                     self._bind_target(elt, value[1][i])
-                else:
-                    self._bind_target(elt, ("it", value) if value[0] == "it" else UNKNOWN)
+                elif value != UNKNOWN:
+                    self._bind_target(elt, ("ix", value, i))
         elif isinstance(target, ast.Attribute):
             # self.x = value inside a method: an instance attribute of the class
             f = self.func

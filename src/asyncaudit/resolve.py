@@ -221,19 +221,17 @@ class Program:
         if tag == "imp":
             return self.import_binding(e[1], mod)
         if tag == "s":
-            return self.subscript(e, func, mod)
+            return _uniq(v2 for v in self.values(e[1], func, mod) for v2 in _item(v))
+        if tag == "ix":
+            out = []
+            for v in self.values(e[1], func, mod):
+                if v[0] == "xo" and v[1] == "builtins.tuple" and len(v) > 2:
+                    if e[2] < len(v[2]) and v[2][e[2]]:
+                        out.append(v[2][e[2]])
+                else:
+                    out.extend(self.iterated(v))
+            return _uniq(out)
         return NO_VALUES
-
-    def subscript(self, e: Expr, func: Func | None, mod: ModuleFacts) -> tuple[Value, ...]:
-        base = self.values(e[1], func, mod)
-        out: list[Value] = []
-        for v in base:
-            if v[0] == "xo" and "[" in v[1]:  # builtins.list[pathlib.Path]
-                inner = v[1][v[1].index("[") + 1:-1]
-                if v[1].startswith(("builtins.dict[", "builtins.Mapping[")):
-                    inner = inner.split(",")[-1].strip()
-                out.append(("xo", inner))
-        return _uniq(out)
 
     def lookup(self, name: str, func: Func | None, mod: ModuleFacts) -> tuple[Value, ...]:
         f = func
@@ -423,9 +421,11 @@ class Program:
                 if kt is None:
                     continue
                 if name in kt.attributes:
-                    return (("xo", kt.attributes[name]),)
+                    return (type_value(kt.attributes[name]),)
                 if "*" in kt.attributes and name not in kt.methods:
-                    return (("xo", kt.attributes["*"]),)
+                    return (type_value(kt.attributes["*"]),)
+            if len(v) > 2:
+                return (("xm", v[1], name, v[2]),)
             return (("xm", v[1], name),)
         return NO_VALUES
 
@@ -453,12 +453,18 @@ class Program:
             if names & {"builtins.type", "typing.Type"}:
                 return _uniq(("cls", v[1]) if v[0] == "obj" else ("x", v[1])
                              for v in self.instances(inner, func, mod) if v[0] in ("obj", "xo"))
-            if names & {"builtins.list", "typing.List", "typing.Sequence", "typing.Iterable",
-                        "typing.Iterator", "collections.abc.Sequence", "collections.abc.Iterable",
-                        "collections.abc.Iterator", "builtins.set", "builtins.frozenset",
-                        "typing.Set", "builtins.tuple", "typing.Tuple"}:
-                elems = self.instances(inner[1][0] if inner[0] == "seq" and inner[1] else inner, func, mod)
-                return _uniq(("xo", f"builtins.list[{v[1]}]") for v in elems if v[0] == "xo")
+            params = inner[1] if inner[0] == "seq" else (inner,)
+            if names & _LIST_LIKE:
+                return _uniq(container("builtins.list", e) for e in self.instances(params[0], func, mod)
+                             ) if params else NO_VALUES
+            if names & _TUPLE_LIKE:
+                if len(params) == 2 and params[1] == ("k", Ellipsis):
+                    params = params[:1]
+                    return _uniq(container("builtins.list", e) for e in self.instances(params[0], func, mod))
+                return (("xo", "builtins.tuple", tuple(_first(self.instances(p, func, mod)) for p in params)),)
+            if names & _DICT_LIKE and len(params) == 2:
+                return (("xo", "builtins.dict", (_first(self.instances(params[0], func, mod)),
+                                                 _first(self.instances(params[1], func, mod)))),)
             return _uniq(self._instance_of(v) for v in base if self._instance_of(v))
         return _uniq(self._instance_of(v) for v in self.values(ann, func, mod) if self._instance_of(v))
 
@@ -499,21 +505,23 @@ class Program:
             if q == "functools.partial" and call[2]:
                 return _uniq(("part", a) for a in self.values(call[2][0], func, mod))
             if q in FUNCTION_RETURNS:
-                return (("xo", FUNCTION_RETURNS[q]),)
+                return (type_value(FUNCTION_RETURNS[q]),)
             owner, _, meth = q.rpartition(".")
             kt = TYPES.get(owner)
             if kt is not None and meth in kt.methods:  # Path.home(), Path.cwd()
                 r = kt.methods[meth]
-                return (("xo", owner if r == "self" else r),)
+                return (("xo", owner) if r == "self" else type_value(r),)
             if q in TYPES or q.rpartition(".")[2][:1].isupper():
                 return (("xo", q),)
             return (("xo", f"{q}()"),)
         if tag == "xm":
+            if len(v) > 3:  # a method of a container: ("xm", kind, name, params)
+                return _container_method(v[1], v[2], v[3])
             for t in _type_bases(v[1]):
                 kt = TYPES.get(t)
                 if kt is not None and v[2] in kt.methods:
                     r = kt.methods[v[2]]
-                    return (("xo", v[1] if r == "self" else r),)
+                    return (("xo", v[1]) if r == "self" else type_value(r),)
             return (("xo", f"{v[1]}.{v[2]}()"),)
         if tag == "part":
             return self.call_result(v[1], ("c", None, (), ()), func, mod)
@@ -543,8 +551,10 @@ class Program:
     def iterated(self, v: Value) -> tuple[Value, ...]:
         if v[0] == "xo":
             t = v[1]
-            if "[" in t and t.startswith("builtins."):
-                return (("xo", t[t.index("[") + 1:-1]),)
+            if len(v) > 2:
+                if t == "builtins.tuple":
+                    return _uniq(p for p in v[2] if p)
+                return (v[2][0],) if v[2] and v[2][0] else NO_VALUES
             for b in _type_bases(t):
                 kt = TYPES.get(b)
                 if kt is not None and "__iter__" in kt.methods:
@@ -701,6 +711,76 @@ try:
     _STDLIB = frozenset(_sys.stdlib_module_names)
 except AttributeError:  # pragma: no cover
     _STDLIB = frozenset()
+
+
+_LIST_LIKE = frozenset({
+    "builtins.list", "typing.List", "typing.Sequence", "typing.Iterable", "typing.Iterator",
+    "typing.Generator", "typing.AsyncIterator", "typing.Collection", "typing.MutableSequence",
+    "collections.abc.Sequence", "collections.abc.Iterable", "collections.abc.Iterator",
+    "collections.abc.Generator", "collections.abc.Collection", "collections.abc.MutableSequence",
+    "builtins.set", "builtins.frozenset", "typing.Set", "typing.FrozenSet", "typing.AbstractSet",
+    "collections.abc.Set", "collections.deque", "typing.Deque",
+})
+_TUPLE_LIKE = frozenset({"builtins.tuple", "typing.Tuple"})
+_DICT_LIKE = frozenset({"builtins.dict", "typing.Dict", "typing.Mapping", "typing.MutableMapping",
+                        "collections.abc.Mapping", "collections.abc.MutableMapping",
+                        "collections.OrderedDict", "collections.defaultdict", "typing.DefaultDict"})
+
+
+def container(kind: str, elem: Value) -> Value:
+    return ("xo", kind, (elem,))
+
+
+def _first(values: tuple[Value, ...]) -> Value | None:
+    return values[0] if values else None
+
+
+def type_value(t: str) -> Value:
+    """A catalog type string (`builtins.list[pathlib.Path]`) as a value."""
+    if t.endswith("]") and "[" in t:
+        kind, _, inner = t[:-1].partition("[")
+        return ("xo", kind, tuple(type_value(p.strip()) for p in _split_params(inner)))
+    return ("xo", t)
+
+
+def _split_params(s: str) -> list[str]:
+    out, depth, cur = [], 0, []
+    for ch in s:
+        if ch == "," and depth == 0:
+            out.append("".join(cur))
+            cur = []
+            continue
+        depth += (ch == "[") - (ch == "]")
+        cur.append(ch)
+    out.append("".join(cur))
+    return out
+
+
+def _item(v: Value) -> tuple[Value, ...]:
+    """`v[...]`: the element of a list, the value of a dict."""
+    if v[0] != "xo" or len(v) < 3 or not v[2]:
+        return NO_VALUES
+    if v[1] == "builtins.dict":
+        return (v[2][1],) if len(v[2]) > 1 and v[2][1] else NO_VALUES
+    if v[1] == "builtins.tuple":
+        return _uniq(p for p in v[2] if p)
+    return (v[2][0],) if v[2][0] else NO_VALUES
+
+
+def _container_method(kind: str, name: str, params: tuple) -> tuple[Value, ...]:
+    if kind == "builtins.dict" and len(params) == 2:
+        k, v = params
+        if name == "items":
+            return (container("builtins.list", ("xo", "builtins.tuple", (k, v))),)
+        if name in ("values",):
+            return (container("builtins.list", v),) if v else NO_VALUES
+        if name in ("keys",):
+            return (container("builtins.list", k),) if k else NO_VALUES
+        if name in ("get", "pop", "setdefault", "__getitem__"):
+            return (v,) if v else NO_VALUES
+    elif params and params[0] and name in ("pop", "__getitem__", "popleft"):
+        return (params[0],)
+    return NO_VALUES
 
 
 def _uniq(values: Iterable[Value]) -> tuple[Value, ...]:

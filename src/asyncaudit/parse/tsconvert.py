@@ -138,7 +138,13 @@ def _prepare_source(source: Union[bytes, bytearray, memoryview, str], diags: lis
         raw = bytes(source)
         if raw.startswith(b"\xef\xbb\xbf"):
             raw = raw[3:]
-        encoding = _declared_encoding(raw)
+        # Valid UTF-8 wins over a coding cookie: callers may hand over text
+        # that was already decoded and re-encoded, cookie and all.
+        try:
+            text = raw.decode("utf-8")
+            encoding = "utf-8"
+        except UnicodeDecodeError:
+            encoding = _declared_encoding(raw)
         try:
             text = raw.decode(encoding)
         except (LookupError, UnicodeDecodeError) as exc:
@@ -272,6 +278,7 @@ class _Converter:
         self.parser = tree_sitter.Parser(_LANGUAGE)
         self.depth = 0
         self.row_off = 0  # original row of row 0 of the tree being converted
+        self.text = data  # bytes the tree being converted was parsed from
         self.region_end = 0  # exclusive original row where the current chunk ends
         self.too_deep_reported = False
         self._line_starts: Optional[list[int]] = None
@@ -283,7 +290,7 @@ class _Converter:
         root = tree.root_node
         nrows = self._nrows()
         self.region_end = nrows
-        nodes = [c for c in root.children if not c.is_extra]
+        nodes = _stmt_nodes(root)
         if not root.has_error:
             out: list[ast.stmt] = []
             for n in nodes:
@@ -312,7 +319,7 @@ class _Converter:
 
     # ---- error recovery ---------------------------------------------------
 
-    def _parse_region(self, a: int, b: int, indent: int) -> tuple[list[Node], Node, int, int]:
+    def _parse_region(self, a: int, b: int, indent: int) -> tuple[list[Node], Node, int, int, bytes]:
         """Parse original rows [a, b).  Indented regions are wrapped in ``if 1:``
         so the block parses at its real columns.  Returns (statement nodes,
         root, row offset, byte offset of row ``a`` inside the parsed text)."""
@@ -320,29 +327,30 @@ class _Converter:
         chunk = self.data[ls[a]:ls[b]]
         if indent:
             prefix = b"if 1:\n"
-            root = self.parser.parse(prefix + chunk).root_node
+            text = prefix + chunk
+            root = self.parser.parse(text).root_node
             nodes: list[Node] = []
-            for i, top in enumerate(c for c in root.children if not c.is_extra):
+            for i, top in enumerate(_stmt_nodes(root)):
                 if i == 0 and top.type == "if_statement":
                     for part in top.children:
                         if part.type == "block":
-                            nodes.extend(c for c in part.children if not c.is_extra)
+                            nodes.extend(_stmt_nodes(part))
                         elif part.type in ("elif_clause", "else_clause") or part.is_error:
                             nodes.append(part)
                 else:
                     nodes.append(top)
-            return nodes, root, a - 1, len(prefix)
+            return nodes, root, a - 1, len(prefix), text
         root = self.parser.parse(chunk).root_node
-        return [c for c in root.children if not c.is_extra], root, a, 0
+        return _stmt_nodes(root), root, a, 0, chunk
 
     def _recover(self, a: int, b: int, indent: int) -> list[ast.stmt]:
-        nodes, root, row_off, base = self._parse_region(a, b, indent)
-        saved = self.row_off
-        self.row_off = row_off
+        nodes, root, row_off, base, text = self._parse_region(a, b, indent)
+        saved = self.row_off, self.text
+        self.row_off, self.text = row_off, text
         try:
             return self._convert_nodes(nodes, root, a, b, indent, base, chunking=True)
         finally:
-            self.row_off = saved
+            self.row_off, self.text = saved
 
     def _convert_nodes(
         self, nodes: list[Node], root: Node, a: int, b: int, indent: int, base: int, *, chunking: bool
@@ -405,13 +413,13 @@ class _Converter:
             self._too_deep_diag(a)
             return []
         self.depth += 1
-        nodes, root, row_off, base = self._parse_region(a, b, indent)
-        saved = self.row_off
-        self.row_off = row_off
+        nodes, root, row_off, base, text = self._parse_region(a, b, indent)
+        saved = self.row_off, self.text
+        self.row_off, self.text = row_off, text
         try:
             return self._convert_nodes(nodes, root, a, b, indent, base, chunking=False)
         finally:
-            self.row_off = saved
+            self.row_off, self.text = saved
             self.depth -= 1
 
     def _first_row(self, n: Node) -> int:
@@ -525,7 +533,7 @@ class _Converter:
     def _body(self, block: Optional[Node], header: Node, end_row: Optional[int] = None) -> list[ast.stmt]:
         if block is None:
             raise _Reject(header, "expected ':' and a block")
-        kids = [c for c in block.children if not c.is_extra]
+        kids = _stmt_nodes(block)
         if block.has_error and kids and kids[0].start_point[0] > header.start_point[0]:
             first = self._first_row(kids[0])
             stop = self.region_end if end_row is None else end_row
@@ -1581,7 +1589,7 @@ class _Converter:
         kind: Optional[str] = None
         is_bytes: Optional[bool] = None
         fstring = False
-        data = self.data_of(span)
+        data = self.text
         for i, s in enumerate(parts):
             kids = s.children
             start, end = kids[0], kids[-1]
@@ -1597,11 +1605,14 @@ class _Converter:
             elif is_bytes != b:
                 raise _Reject(s, "cannot mix bytes and nonbytes literals")
             raw = "r" in prefix
+            # tree-sitter may fold trailing backslashes of raw strings into
+            # string_end, so the closing quote is located from the end.
+            close = s.end_byte - (len(opener) - len(opener.rstrip("'\"")))
             if "f" in prefix or "t" in prefix:
                 fstring = True
-                self._fstring_pieces(s, kids[1:-1], raw, data, span, pieces)
+                self._fstring_pieces(s, kids[1:-1], raw, data, span, pieces, start.end_byte, close)
                 continue
-            body = data[start.end_byte:end.start_byte]
+            body = data[start.end_byte:close]
             if b:
                 try:
                     text = body.decode("ascii")
@@ -1616,16 +1627,6 @@ class _Converter:
             return self._set(ast.Constant(value=value, kind=kind), span.start_point, span.end_point)
         values = self._merge_pieces(pieces, kind, span)
         return self._set(ast.JoinedStr(values=values), span.start_point, span.end_point)
-
-    def data_of(self, n: Node) -> bytes:
-        # Byte offsets of nodes refer to the text their tree was parsed from.
-        return n.tree.text if hasattr(n, "tree") else self._tree_text(n)
-
-    def _tree_text(self, n: Node) -> bytes:
-        root = n
-        while root.parent is not None:
-            root = root.parent
-        return root.text
 
     def _merge_pieces(self, pieces: list, kind: Optional[str], span: Node) -> list[ast.expr]:
         values: list[ast.expr] = []
@@ -1645,16 +1646,24 @@ class _Converter:
             values.append(self._set(ast.Constant(value=text, kind=kind), span.start_point, span.end_point))
         return values
 
-    def _fstring_pieces(self, s: Node, kids: list[Node], raw: bool, data: bytes, span: Node, pieces: list) -> None:
+    def _fstring_pieces(
+        self, s: Node, kids: list[Node], raw: bool, data: bytes, span: Node, pieces: list, pos: int, close: int
+    ) -> None:
+        # Literal text is everything between interpolations (string_content
+        # nodes do not always cover it all).
         for k in kids:
-            if k.type == "string_content":
-                text = data[k.start_byte:k.end_byte].decode("utf-8", "replace")
-                text = text.replace("{{", "{").replace("}}", "}")
-                pieces.append(text if raw else _unescape_str(text, k))
-            elif k.type == "interpolation":
+            if k.type == "interpolation":
+                self._fstring_literal(data, pos, k.start_byte, raw, k, pieces)
                 self._interpolation(k, raw, data, span, pieces)
-            elif not k.is_extra:
+                pos = k.end_byte
+            elif k.type != "string_content" and not k.is_extra:
                 raise _Reject(k, "invalid f-string")
+        self._fstring_literal(data, pos, close, raw, s, pieces)
+
+    def _fstring_literal(self, data: bytes, start: int, stop: int, raw: bool, where: Node, pieces: list) -> None:
+        if stop > start:
+            text = data[start:stop].decode("utf-8", "replace").replace("{{", "{").replace("}}", "}")
+            pieces.append(text if raw else _unescape_str(text, where))
 
     def _interpolation(self, k: Node, raw: bool, data: bytes, span: Node, pieces: list) -> None:
         d = self.depth + 1
@@ -1747,6 +1756,11 @@ def _set_ctx(node: ast.expr, ctx: ast.expr_context, where: Node) -> None:
         else:
             what = type(x).__name__.lower()
             raise _Reject(where, f"cannot {'delete' if ctx is _DEL else 'assign to'} {what}")
+
+
+def _stmt_nodes(n: Node) -> list[Node]:
+    """Statement-level children: named nodes and ERROR nodes, minus comments and ``;``."""
+    return [c for c in n.children if (c.is_named or c.is_error) and not c.is_extra]
 
 
 def _first_error(n: Node) -> Node:
