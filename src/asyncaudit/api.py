@@ -38,11 +38,15 @@ class Config:
     extra: dict[str, object] = field(default_factory=dict)
 
 
+def read_bytes(path: str) -> bytes:
+    with open(path, "rb") as fh:
+        return fh.read()
+
+
 def _facts_for(src: tuple[str, str, bool]) -> tuple[ModuleFacts, bool]:
     path, module, is_pkg = src
     try:
-        with open(path, "rb") as fh:
-            data = fh.read()
+        data = read_bytes(path)
     except OSError as exc:
         m = ModuleFacts(module, path, is_pkg)
         m.diagnostics.append((1, f"cannot read file: {exc.strerror or exc}"))

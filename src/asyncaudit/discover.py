@@ -100,8 +100,12 @@ def _walk(top: Path, exclude: tuple[str, ...], diags: list[tuple[str, str]],
                     if e.is_symlink() and not os.path.exists(e.path):
                         diags.append((e.path, "broken symlink; skipped"))
                         continue
-                except OSError:
-                    pass
+                    if not e.is_file():
+                        diags.append((e.path, "not a regular file; skipped"))
+                        continue
+                except OSError as exc:
+                    diags.append((e.path, f"cannot read file: {exc.strerror or exc}"))
+                    continue
                 files.append(Path(e.path))
             if d.name == "src":
                 roots.add(d)

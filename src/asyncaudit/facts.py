@@ -321,11 +321,33 @@ class _Extractor:
                 self._bind_target(n.target, self.expr(n.value))
                 stack.append((n.value, False))
                 continue
-            for child in ast.iter_child_nodes(n):
-                if isinstance(child, ast.expr):
-                    stack.append((child, False))
-                elif isinstance(child, ast.comprehension):  # pragma: no cover - handled above
-                    stack.append((child.iter, False))
+            t = type(n)
+            if t is ast.Name or t is ast.Constant:
+                continue
+            if t is ast.BinOp:
+                stack.append((n.left, False))
+                stack.append((n.right, False))
+            elif t is ast.Compare:
+                stack.append((n.left, False))
+                stack.extend((c, False) for c in n.comparators)
+            elif t is ast.BoolOp or t is ast.JoinedStr:
+                stack.extend((c, False) for c in n.values)
+            elif t is ast.UnaryOp or t is ast.FormattedValue or t is ast.Starred:
+                stack.append((getattr(n, "operand", None) or n.value, False))  # type: ignore[attr-defined]
+            elif t is ast.Subscript:
+                stack.append((n.value, False))
+                stack.append((n.slice, False))
+            elif t is ast.Tuple or t is ast.List or t is ast.Set:
+                stack.extend((c, False) for c in n.elts)
+            elif t is ast.Dict:
+                stack.extend((c, False) for c in n.keys if c is not None)
+                stack.extend((c, False) for c in n.values)
+            else:
+                if (t is ast.Yield or t is ast.YieldFrom) and self.func is not None:
+                    self.func.is_generator = True
+                for child in ast.iter_child_nodes(n):
+                    if isinstance(child, ast.expr):
+                        stack.append((child, False))
 
     def _site(self, kind: str, node: ast.AST, callee: Expr, *, attr: str | None = None,
               args: tuple[Expr, ...] = (), kwargs: tuple[tuple[str, Expr], ...] = (),
@@ -597,10 +619,6 @@ class _Extractor:
         saved = (self.func, self.cls, self.loop_depth)
         self.func, self.cls, self.loop_depth = f, None, 0
         try:
-            for sub in ast.walk(node):
-                if isinstance(sub, (ast.Yield, ast.YieldFrom)):
-                    f.is_generator = True
-                    break
             self.body(node.body)
         finally:
             self.func, self.cls, self.loop_depth = saved

@@ -70,6 +70,9 @@ class Resolution:
     offloader: str | None = None  # the offloader's name, when this site offloads
 
 
+_NOTHING = Resolution((), False)
+
+
 def _type_bases(t: str) -> Iterable[str]:
     seen = {t}
     stack = [t]
@@ -84,17 +87,37 @@ def _type_bases(t: str) -> Iterable[str]:
                     stack.append(b)
 
 
-def _slot_matches(slot: CallableSlot, values: tuple[Value, ...], method: str | None) -> bool:
-    if slot.method is not None and method == slot.method:
-        return True
-    if slot.qualname is None:
-        return False
-    for v in values:
-        if v[0] == "x" and v[1] == slot.qualname:
-            return True
-        if v[0] == "xm" and any(f"{b}.{v[2]}" == slot.qualname for b in _type_bases(v[1])):
-            return True
-    return False
+class _SlotIndex:
+    """Offloaders or registrars indexed by qualname and by method name."""
+
+    def __init__(self, slots: Iterable[CallableSlot]) -> None:
+        self.by_name: dict[str, CallableSlot] = {}
+        self.by_method: dict[str, CallableSlot] = {}
+        for s in slots:
+            if s.qualname:
+                self.by_name.setdefault(s.qualname, s)
+            if s.method:
+                self.by_method.setdefault(s.method, s)
+        self.last_names = frozenset(q.rpartition(".")[2] for q in self.by_name) | frozenset(self.by_method)
+
+    def match(self, values: tuple[Value, ...], method: str | None, last: str | None) -> CallableSlot | None:
+        if method is not None and method in self.by_method:
+            return self.by_method[method]
+        if last not in self.last_names:
+            return None
+        for v in values:
+            if v[0] == "x" and v[1] in self.by_name:
+                return self.by_name[v[1]]
+            if v[0] == "xm":
+                for b in _type_bases(v[1]):
+                    got = self.by_name.get(f"{b}.{v[2]}")
+                    if got is not None:
+                        return got
+        return None
+
+
+_OFFLOADERS = _SlotIndex(OFFLOADERS)
+_REGISTRARS = _SlotIndex(REGISTRARS)
 
 
 class Program:
@@ -113,6 +136,7 @@ class Program:
         self._subclasses: dict[str, list[str]] | None = None
         self._mro: dict[str, tuple[str, ...]] = {}
         self._ext_bases: dict[str, tuple[str, ...]] = {}
+        self.property_names: set[str] = set()
         for m in modules:
             self.add(m, project=True)
 
@@ -123,6 +147,7 @@ class Program:
         if project:
             self.project.add(m.name)
         self.functions.update(m.functions)
+        self.property_names.update(f.name for f in m.functions.values() if f.kind == "property")
         self.classes.update(m.classes)
         self._subclasses = None
 
@@ -601,6 +626,8 @@ class Program:
         mod = self.modules[func.module]
         if site.kind == ATTR:
             callee = site.callee
+            if callee[2] not in self.property_names:
+                return _NOTHING
             targets = []
             for v in self.values(callee[1], func, mod):
                 if v[0] == "obj":
@@ -632,17 +659,17 @@ class Program:
                             targets.append(Target("fn", meth, "iter"))
             return Resolution(tuple(targets), bool(values))
         # a call
-        method = site.callee[2] if site.callee[0] == "a" else None
-        for slot in OFFLOADERS:
-            if _slot_matches(slot, values, method):
-                handed = self._slot_functions(slot, site, func, mod)
-                return Resolution(tuple(t for v in values for t in self.function_targets(v)),
-                                  True, offloaded=handed, offloader=slot.qualname or slot.method)
+        callee = site.callee
+        last = callee[2] if callee[0] == "a" else (callee[1] if callee[0] == "n" else None)
+        slot = _OFFLOADERS.match(values, last if callee[0] == "a" else None, last)
+        if slot is not None:
+            handed = self._slot_functions(slot, site, func, mod)
+            return Resolution(tuple(t for v in values for t in self.function_targets(v)),
+                              True, offloaded=handed, offloader=slot.qualname or slot.method)
         scheduled: tuple[str, ...] = ()
-        for slot in REGISTRARS:
-            if _slot_matches(slot, values, method):
-                scheduled = self._slot_functions(slot, site, func, mod)
-                break
+        slot = _REGISTRARS.match(values, last if callee[0] == "a" else None, last)
+        if slot is not None:
+            scheduled = self._slot_functions(slot, site, func, mod)
         targets = []
         for v in values:
             ts = self.function_targets(v)

@@ -222,7 +222,8 @@ _OPENAI_RESOURCES = {
                               upload upload_and_poll""",
     "vector_stores.FileBatches": """create retrieve cancel create_and_poll list_files poll
                                     upload_and_poll""",
-    "beta.assistants.Assistants": "create retrieve update list delete",
+    "beta.Assistants": "create retrieve update list delete",
+    "beta.chat.Completions": "parse create",
     "beta.threads.Threads": "create retrieve update delete create_and_run create_and_run_poll",
     "beta.threads.Messages": "create retrieve update list delete",
     "beta.threads.runs.Runs": """create retrieve update list cancel create_and_poll poll
@@ -258,8 +259,8 @@ _ANTHROPIC_RESOURCES = {
     "files.Files": "upload download list delete retrieve_metadata",
     "beta.messages.Messages": "create parse count_tokens",
     "beta.messages.Batches": "create retrieve list cancel delete results",
-    "beta.models.Models": "retrieve list",
-    "beta.files.Files": "upload download list delete retrieve_metadata",
+    "beta.Models": "retrieve list",
+    "beta.Files": "upload download list delete retrieve_metadata",
 }
 
 # docker SDK (docker.models.*): every method is a call to the Docker daemon.
@@ -313,7 +314,8 @@ SINKS: dict[str, Sink] = {
             alternative="aiofiles.open",
         ),
         # pathlib: whole-file helpers and `open`.
-        *_sinks("file", *_on(_PATH, "open read_text read_bytes write_text write_bytes"),
+        *_sinks("file", *_on(_PATH, "open read_text read_bytes write_text write_bytes copy "
+                                    "copy_into move move_into"),
                 alternative="anyio.Path"),
         # Whole-document (de)serialisers that read or write a file object or a path.
         # `json.loads`, `pickle.loads`, `tomllib.loads`, `yaml.safe_load` & co. are in-memory.
@@ -324,13 +326,27 @@ SINKS: dict[str, Sink] = {
             "json.load", "json.dump", "pickle.load", "pickle.dump", "pickle.Pickler.dump",
             "pickle.Unpickler.load", "marshal.load", "marshal.dump", "plistlib.load",
             "plistlib.dump", "tomllib.load", "tomli.load", "tomli_w.dump", "toml.load",
-            "toml.dump", "configparser.RawConfigParser.read", "mimetypes.init",
-            "mimetypes.read_mime_types", "mimetypes.MimeTypes.read", "importlib.reload",
-            "wave.open", "filecmp.cmp", "filecmp.cmpfiles", "platform.libc_ver",
-            "platform.freedesktop_os_release",
-            # numpy / pandas / joblib / torch persistence (a path or a real file).
-            "numpy.load", "numpy.save", "numpy.savez", "numpy.savez_compressed",
-            "numpy.loadtxt", "numpy.savetxt", "numpy.genfromtxt", "numpy.fromfile",
+            "toml.dump", "configparser.RawConfigParser.read",
+        ),
+        # Other stdlib readers: mime.types files (`mimetypes.guess_type` only reads them on
+        # its first call, so it is not listed), module source, sound files, file
+        # comparison, libc/os-release probing, package metadata and resources.
+        *_sinks(
+            "file",
+            "mimetypes.init", "mimetypes.read_mime_types", "mimetypes.MimeTypes.read",
+            "importlib.reload", "wave.open", "filecmp.cmp", "filecmp.cmpfiles",
+            "platform.libc_ver", "platform.freedesktop_os_release",
+            # importlib.metadata scans sys.path and reads METADATA files on every call.
+            *_on("importlib.metadata", "version metadata distribution distributions "
+                                       "entry_points files requires packages_distributions"),
+            *_on("importlib.resources", "read_text read_binary open_text open_binary"),
+        ),
+        # numpy / pandas / joblib / torch persistence (given a path or a real file; pandas
+        # readers also fetch URLs).  `DataFrame.to_csv/to_json` are absent: without a path
+        # they only build a string.
+        *_sinks(
+            "file",
+            *_on("numpy", "load save savez savez_compressed loadtxt savetxt genfromtxt fromfile"),
             "numpy.ndarray.tofile",
             *_on("pandas", "read_csv read_table read_excel read_json read_parquet read_feather "
                            "read_pickle read_hdf read_orc read_stata read_sas read_spss "
@@ -338,10 +354,6 @@ SINKS: dict[str, Sink] = {
             *_on("pandas.DataFrame", "to_parquet to_excel to_feather to_pickle to_hdf to_stata "
                                      "to_orc"),
             "joblib.load", "joblib.dump", "torch.load", "torch.save",
-            # importlib.metadata scans sys.path and reads METADATA files on every call.
-            *_on("importlib.metadata", "version metadata distribution distributions "
-                                       "entry_points files requires packages_distributions"),
-            *_on("importlib.resources", "read_text read_binary open_text open_binary"),
         ),
         # Creating an SSL context reads the CA bundle / key files from disk.
         *_sinks("file", "ssl.create_default_context",
@@ -363,7 +375,6 @@ SINKS: dict[str, Sink] = {
                                     "getnames getmember next list __iter__"),
             "shelve.open", "dbm.open", "dbm.gnu.open", "dbm.ndbm.open", "dbm.dumb.open",
             "dbm.sqlite3.open",
-            alternative="asyncio.to_thread",
         ),
         # Model / dataset loading from disk or the Hugging Face hub.
         *_sinks(
@@ -381,7 +392,6 @@ SINKS: dict[str, Sink] = {
             "huggingface_hub.hf_hub_download", "huggingface_hub.snapshot_download",
             "huggingface_hub.upload_file", "huggingface_hub.upload_folder",
             "datasets.load_dataset",
-            alternative="asyncio.to_thread",
         ),
         # smart_open streams local files and remote objects (s3://, gs://, http://).
         *_sinks("file", "smart_open.open"),
@@ -416,14 +426,18 @@ SINKS: dict[str, Sink] = {
                        "lchmod fchmod chown lchown fchown symlink link readlink utime "
                        "getxattr setxattr listxattr removexattr"),
             "os.DirEntry.stat",
+            alternative="aiofiles.os",
+        ),
+        *_sinks(
+            "fsmeta",
             *_on(_PATH, "exists is_file is_dir is_symlink is_mount is_junction is_block_device "
                         "is_char_device is_fifo is_socket stat lstat mkdir unlink rmdir rename "
                         "replace touch chmod lchmod resolve samefile symlink_to hardlink_to "
-                        "link_to readlink owner group copy copy_into move move_into"),
-            *_on("shutil", "copymode copystat chown disk_usage which"),
-            "tempfile.mkdtemp", "tempfile.TemporaryDirectory",
+                        "link_to readlink owner group"),
             alternative="anyio.Path",
         ),
+        *_sinks("fsmeta", *_on("shutil", "copymode copystat chown disk_usage which"),
+                "tempfile.mkdtemp", "tempfile.TemporaryDirectory"),
 
         # ---------------------------------------------------------------- subprocess -
         *_sinks(
@@ -454,11 +468,13 @@ SINKS: dict[str, Sink] = {
             "socket.create_connection", *_on("socket.socket", _SOCKET_IO),
             "ssl.get_server_certificate", "ssl.SSLContext.wrap_socket",
             *_on("ssl.SSLSocket", "do_handshake read write unwrap"),
-            "select.select", "select.poll.poll", "select.epoll.poll", "select.devpoll.poll",
-            "select.kqueue.control", "selectors.BaseSelector.select",
-            *_on("socketserver.BaseServer", "serve_forever handle_request"),
             alternative="asyncio.open_connection",
         ),
+        *_sinks("network", "select.select", "select.poll.poll", "select.epoll.poll",
+                "select.devpoll.poll", "select.kqueue.control", "selectors.BaseSelector.select",
+                alternative="loop.add_reader"),
+        *_sinks("network", *_on("socketserver.BaseServer", "serve_forever handle_request"),
+                alternative="asyncio.start_server"),
         # Standard-library HTTP and mail/file-transfer protocols.  The protocol classes
         # connect in their constructor when given a host.
         *_sinks(
@@ -468,14 +484,26 @@ SINKS: dict[str, Sink] = {
             *_on("http.client.HTTPConnection", "connect request getresponse send endheaders"),
             *_on("http.client.HTTPResponse", "read read1 readinto readline readlines peek "
                                              "__iter__ __next__"),
+            alternative="httpx.AsyncClient",
+        ),
+        *_sinks(
+            "network",
             "ftplib.FTP",
             *_on("ftplib.FTP", "connect login cwd pwd dir nlst mlsd retrbinary retrlines "
                                "storbinary storlines sendcmd voidcmd delete rename mkd rmd size "
                                "quit abort"),
             "ftplib.FTP_TLS.auth", "ftplib.FTP_TLS.prot_p",
+            alternative="aioftp",
+        ),
+        *_sinks(
+            "network",
             "smtplib.SMTP",
             *_on("smtplib.SMTP", "connect login starttls sendmail send_message ehlo helo "
                                  "ehlo_or_helo_if_needed quit noop verify rset docmd auth"),
+            alternative="aiosmtplib",
+        ),
+        *_sinks(
+            "network",
             "poplib.POP3",
             *_on("poplib.POP3", "user pass_ stat list retr dele top uidl quit noop rset apop "
                                 "rpop capa stls utf8"),
@@ -488,7 +516,6 @@ SINKS: dict[str, Sink] = {
             *_on("telnetlib.Telnet", "open read_until read_all read_some write expect "
                                      "interact"),
             "xmlrpc.client._Method.__call__",
-            alternative="aiohttp / aiosmtplib / aioimaplib",
         ),
         # requests
         *_sinks(
@@ -514,22 +541,31 @@ SINKS: dict[str, Sink] = {
             alternative="httpx.AsyncClient",
         ),
         # Other sync HTTP / websocket / RPC clients.
+        *_sinks("network", "pycurl.Curl.perform", alternative="httpx.AsyncClient"),
         *_sinks(
             "network",
-            "pycurl.Curl.perform",
             "websocket.create_connection",
             *_on("websocket.WebSocket", "connect send recv recv_data ping close"),
             "websocket.WebSocketApp.run_forever",
             "websockets.sync.client.connect",
             *_on("websockets.sync.connection.Connection", "recv send ping close __iter__"),
+            alternative="websockets.asyncio.client.connect",
+        ),
+        # gRPC: calling a stub method (a multi-callable) is the RPC.
+        *_sinks(
+            "network",
             *_each("grpc.UnaryUnaryMultiCallable grpc.StreamUnaryMultiCallable",
                    "__call__ with_call"),
             *_each("grpc.UnaryStreamMultiCallable grpc.StreamStreamMultiCallable", "__call__"),
             "grpc.Future.result", "grpc.Future.exception",
+            alternative="grpc.aio",
+        ),
+        *_sinks(
+            "network",
             *_on("slack_sdk.WebClient", "api_call chat_postMessage chat_update "
                                         "chat_postEphemeral conversations_history "
                                         "conversations_list users_info files_upload_v2"),
-            alternative="aiohttp / websockets / grpc.aio",
+            alternative="slack_sdk.web.async_client.AsyncWebClient",
         ),
         # OpenAI (sync client; `openai.AsyncOpenAI` is async).
         *_sinks(
@@ -544,6 +580,8 @@ SINKS: dict[str, Sink] = {
                  "__iter__ __next__ get_final_completion until_done"),
             *_on("openai.lib.streaming.responses.ResponseStream",
                  "__iter__ __next__ get_final_response until_done"),
+            *_on("openai.lib.streaming.AssistantEventHandler",
+                 "__iter__ __next__ until_done get_final_run get_final_messages"),
             alternative="openai.AsyncOpenAI",
         ),
         # Anthropic (sync clients; `anthropic.AsyncAnthropic` is async).
@@ -553,40 +591,49 @@ SINKS: dict[str, Sink] = {
               for name in _on("anthropic.resources." + t, ms)),
             *_on("anthropic.Stream", "__iter__ __next__"),
             "anthropic.lib.streaming.MessageStreamManager.__enter__",
+            "anthropic.lib.streaming.BetaMessageStreamManager.__enter__",
             *_on("anthropic.lib.streaming.MessageStream",
                  "__iter__ __next__ get_final_message get_final_text until_done"),
             alternative="anthropic.AsyncAnthropic",
         ),
         # Other LLM SDKs, sync entry points only.
-        *_sinks(
-            "network",
-            *_on("groq.resources.chat.completions.Completions", "create"),
-            *_on("groq.resources.embeddings.Embeddings", "create"),
-            *_on("mistralai.chat.Chat", "complete stream parse"),
-            *_on("mistralai.embeddings.Embeddings", "create"),
-            *_on("cohere.Client", "chat chat_stream embed rerank generate classify tokenize"),
-            *_on("cohere.ClientV2", "chat chat_stream embed rerank"),
-            *_on("ollama", "chat generate embed embeddings pull push create list show delete "
-                           "copy ps"),
-            *_on("ollama.Client", "chat generate embed embeddings pull push create list show "
-                                  "delete copy ps"),
-            *_on("litellm", "completion text_completion embedding image_generation "
-                            "transcription speech moderation"),
-            *_on("google.genai.models.Models", "generate_content generate_content_stream "
-                                               "embed_content count_tokens generate_images"),
-            *_on("google.genai.chats.Chat", "send_message send_message_stream"),
-            *_on("google.generativeai.GenerativeModel", "generate_content count_tokens"),
-            "google.generativeai.ChatSession.send_message",
-            "google.generativeai.embed_content",
-            *_each("langchain_core.language_models.BaseChatModel "
-                   "langchain_core.language_models.BaseLLM",
-                   "invoke batch stream predict predict_messages generate __call__"),
-            *_on("langchain_core.embeddings.Embeddings", "embed_documents embed_query"),
-            *_on("huggingface_hub.InferenceClient", "chat_completion text_generation "
-                                                    "feature_extraction text_to_image "
-                                                    "automatic_speech_recognition post"),
-            alternative="the SDK's async client (AsyncOpenAI-style) or asyncio.to_thread",
-        ),
+        *_sinks("network", *_on("groq.resources.chat.completions.Completions", "create"),
+                *_on("groq.resources.embeddings.Embeddings", "create"), alternative="groq.AsyncGroq"),
+        *_sinks("network", *_on("mistralai.chat.Chat", "complete stream parse"),
+                *_on("mistralai.embeddings.Embeddings", "create"),
+                alternative="complete_async / stream_async"),
+        *_sinks("network",
+                *_on("cohere.Client", "chat chat_stream embed rerank generate classify tokenize"),
+                *_on("cohere.ClientV2", "chat chat_stream embed rerank"),
+                alternative="cohere.AsyncClient"),
+        *_sinks("network",
+                *_each("ollama ollama.Client", "chat generate embed embeddings pull push create "
+                                               "list show delete copy ps"),
+                alternative="ollama.AsyncClient"),
+        *_sinks("network", *_on("litellm", "completion text_completion embedding image_generation "
+                                           "transcription speech moderation"),
+                alternative="litellm.acompletion / litellm.aembedding"),
+        *_sinks("network",
+                *_on("google.genai.models.Models", "generate_content generate_content_stream "
+                                                   "embed_content count_tokens generate_images"),
+                *_on("google.genai.chats.Chat", "send_message send_message_stream"),
+                alternative="client.aio (google.genai async client)"),
+        *_sinks("network",
+                *_on("google.generativeai.GenerativeModel", "generate_content count_tokens"),
+                "google.generativeai.ChatSession.send_message", "google.generativeai.embed_content",
+                alternative="generate_content_async / send_message_async"),
+        *_sinks("network",
+                *_each("langchain_core.language_models.BaseChatModel "
+                       "langchain_core.language_models.BaseLLM",
+                       "invoke batch stream predict predict_messages generate __call__"),
+                alternative="ainvoke / abatch / astream"),
+        *_sinks("network", *_on("langchain_core.embeddings.Embeddings", "embed_documents embed_query"),
+                alternative="aembed_documents / aembed_query"),
+        *_sinks("network",
+                *_on("huggingface_hub.InferenceClient", "chat_completion text_generation "
+                                                        "feature_extraction text_to_image "
+                                                        "automatic_speech_recognition post"),
+                alternative="huggingface_hub.AsyncInferenceClient"),
         # boto3 / botocore (see _BOTO_OPERATIONS), paginators and waiters.
         *_sinks(
             "network",
@@ -611,6 +658,8 @@ SINKS: dict[str, Sink] = {
                                               "download_to_filename download_to_file exists "
                                               "delete reload patch update rewrite compose "
                                               "make_public open"),
+            *_on("google.cloud.storage.fileio.BlobReader", "read read1 readline __iter__ __next__"),
+            *_on("google.cloud.storage.fileio.BlobWriter", "write flush close"),
             *_on("google.cloud.bigquery.Client", "query query_and_wait get_table list_rows "
                                                  "insert_rows insert_rows_json "
                                                  "load_table_from_file load_table_from_uri "
@@ -642,7 +691,7 @@ SINKS: dict[str, Sink] = {
         ),
         *_sinks(
             "network",
-            "pika.BlockingConnection",
+            "pika.BlockingConnection", "pika.adapters.blocking_connection.BlockingConnection",
             *_on("pika.BlockingConnection", "channel close process_data_events sleep"),
             *_on("pika.adapters.blocking_connection.BlockingChannel",
                  "basic_publish basic_consume basic_get basic_ack basic_nack basic_reject "
@@ -713,7 +762,7 @@ SINKS: dict[str, Sink] = {
             "database",
             "sqlite3.connect",
             *_on("sqlite3.Connection", "execute executemany executescript commit rollback "
-                                       "backup iterdump blobopen"),
+                                       "backup iterdump blobopen __exit__"),
             *_on("sqlite3.Cursor", "execute executemany executescript fetchone fetchall "
                                    "fetchmany __iter__ __next__"),
             alternative="aiosqlite",
@@ -724,7 +773,8 @@ SINKS: dict[str, Sink] = {
         *_sinks(
             "database",
             "psycopg2.connect",
-            *_on("psycopg2.extensions.connection", "commit rollback tpc_commit tpc_rollback"),
+            *_on("psycopg2.extensions.connection", "commit rollback tpc_commit tpc_rollback "
+                                                   "__exit__"),
             *_on("psycopg2.extensions.cursor", "execute executemany callproc fetchone fetchmany "
                                                "fetchall copy_from copy_to copy_expert"),
             "psycopg2.extras.execute_values", "psycopg2.extras.execute_batch",
@@ -734,7 +784,7 @@ SINKS: dict[str, Sink] = {
         *_sinks(
             "database",
             "psycopg.connect", "psycopg.Connection.connect",
-            *_on("psycopg.Connection", "execute commit rollback"),
+            *_on("psycopg.Connection", "execute commit rollback __exit__"),
             *_on("psycopg.Cursor", "execute executemany fetchone fetchmany fetchall copy stream "
                                    "__iter__ __next__"),
             "psycopg.Transaction.__enter__", "psycopg.Transaction.__exit__",
@@ -744,13 +794,14 @@ SINKS: dict[str, Sink] = {
         # MySQL: PyMySQL (its `Connection()` constructor connects) and mysql-connector.
         *_sinks(
             "database",
-            "pymysql.Connection",
+            "pymysql.Connection", "pymysql.connect", "pymysql.Connect",
             *_on("pymysql.Connection", "commit rollback begin ping select_db query "
                                        "next_result connect"),
             *_on("pymysql.cursors.Cursor", "execute executemany callproc fetchone fetchmany "
                                            "fetchall nextset"),
             *_on("pymysql.cursors.SSCursor", "__iter__ __next__"),
             "mysql.connector.connect", "mysql.connector.pooling.connect",
+            "mysql.connector.MySQLConnection", "mysql.connector.CMySQLConnection",
             *_on("mysql.connector.abstracts.MySQLConnectionAbstract",
                  "commit rollback cmd_query ping reconnect start_transaction"),
             *_on("mysql.connector.abstracts.MySQLCursorAbstract",
@@ -784,12 +835,15 @@ SINKS: dict[str, Sink] = {
             *_on("sqlalchemy.orm.Query", "all first one one_or_none scalar count get delete "
                                          "update value values __iter__"),
             "sqlmodel.Session.exec",
+            # `with session.begin():` commits on exit.
+            "sqlalchemy.orm.SessionTransaction.__exit__",
             alternative="sqlalchemy.ext.asyncio.AsyncSession",
         ),
         # Redis (sync client; `redis.asyncio` is async).
         *_sinks(
             "database",
             *_on("redis.Redis", _REDIS_COMMANDS),
+            "redis.RedisCluster",
             *_on("redis.Pipeline", "execute watch unwatch"),
             *_on("redis.PubSub", "subscribe psubscribe ssubscribe unsubscribe punsubscribe "
                                  "sunsubscribe get_message listen ping execute_command"),
@@ -832,6 +886,7 @@ SINKS: dict[str, Sink] = {
             *_on("pymongo.change_stream.ChangeStream", "__iter__ __next__ next try_next"),
             *_on("gridfs.GridFS", "put get get_version get_last_version delete list find_one "
                                   "exists"),
+            *_on("gridfs.GridOut", "read readline readchunk __iter__ __next__"),
             *_on("gridfs.GridFSBucket", "upload_from_stream upload_from_stream_with_id "
                                         "download_to_stream download_to_stream_by_name "
                                         "open_download_stream open_download_stream_by_name "
@@ -869,9 +924,11 @@ SINKS: dict[str, Sink] = {
             "threading.Lock.acquire_lock",
             *_on("threading.Condition", "acquire __enter__ wait wait_for"),
             "threading.Event.wait", "threading.Barrier.wait", "threading.Thread.join",
-            "signal.pause", "signal.sigwait", "signal.sigwaitinfo", "signal.sigtimedwait",
             alternative="asyncio.Lock / asyncio.Event",
         ),
+        # Waiting for a signal.
+        *_sinks("wait", *_on("signal", "pause sigwait sigwaitinfo sigtimedwait"),
+                alternative="loop.add_signal_handler"),
         # queue: a bounded `put` waits for room; `get` waits for an item.
         *_sinks("wait", "queue.Queue.get", "queue.Queue.put", "queue.Queue.join",
                 "queue.SimpleQueue.get", alternative="asyncio.Queue"),

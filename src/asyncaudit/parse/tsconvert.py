@@ -61,6 +61,11 @@ _BINOPS: dict[str, type[ast.operator]] = {
     "%": ast.Mod, "//": ast.FloorDiv, "**": ast.Pow, "|": ast.BitOr,
     "&": ast.BitAnd, "^": ast.BitXor, "<<": ast.LShift, ">>": ast.RShift,
 }
+_BIN_PREC = {
+    "|": 1, "^": 2, "&": 3, "<<": 4, ">>": 4, "+": 5, "-": 5,
+    "*": 6, "@": 6, "/": 6, "//": 6, "%": 6, "**": 7,
+}
+_POW_PREC = 7
 _AUGOPS = {op + "=": cls for op, cls in _BINOPS.items()}
 _UNARYOPS: dict[str, type[ast.unaryop]] = {"+": ast.UAdd, "-": ast.USub, "~": ast.Invert}
 _CMPOPS: dict[str, type[ast.cmpop]] = {
@@ -79,6 +84,8 @@ _CLAUSES = frozenset({
     "case_clause", "function_definition", "class_definition",
 })
 
+_POSTFIX = {"call": "function", "attribute": "object", "subscript": "value"}
+
 _HAS_TYPE_PARAMS = "type_params" in ast.FunctionDef._fields
 _TYPE_ALIAS = getattr(ast, "TypeAlias", None)
 _TRY_STAR = getattr(ast, "TryStar", None)
@@ -86,6 +93,7 @@ _TRY_STAR = getattr(ast, "TryStar", None)
 _CODING_RE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
 _STMT_START_RE = re.compile(rb"[ \t\f]*(?:[A-Za-z_\x80-\xff]|@)")
 _CLAUSE_WORD_RE = re.compile(rb"[ \t\f]*(?:else|elif|except|finally)\b")
+_HEADER_END_RE = re.compile(rb":[ \t\f]*(?:#[^\n]*)?$")
 
 _STR_ESCAPE_RE = re.compile(
     r"\\(?:(\n)|([0-7]{1,3})|x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4})"
@@ -281,6 +289,9 @@ class _Converter:
         self.text = data  # bytes the tree being converted was parsed from
         self.region_end = 0  # exclusive original row where the current chunk ends
         self.too_deep_reported = False
+        self._semicolon_end: dict[int, tuple[int, int]] = {}
+        # (original row of a dummy block, statements recovered for it)
+        self._dummy_body: Optional[tuple[int, list[ast.stmt]]] = None
         self._line_starts: Optional[list[int]] = None
 
     # ---- driver ---------------------------------------------------------
@@ -367,7 +378,11 @@ class _Converter:
             return out
         # Rows (original numbering) touched by statements that contain errors;
         # error-free statements sharing a row with them are re-parsed too.
-        spans = [(self._first_row(n), self._last_row(n), n.has_error or n.is_error) for n in nodes]
+        # Clamp: nodes of the ``if 1:`` wrapper may start on the row before ``a``.
+        spans = [
+            (max(a, self._first_row(n)), max(a, min(b - 1, self._last_row(n))), n.has_error or n.is_error)
+            for n in nodes
+        ]
         bad: list[list[int]] = []
         for r0, r1, err in spans:
             if err:
@@ -413,14 +428,72 @@ class _Converter:
             self._too_deep_diag(a)
             return []
         self.depth += 1
-        nodes, root, row_off, base, text = self._parse_region(a, b, indent)
-        saved = self.row_off, self.text
-        self.row_off, self.text = row_off, text
         try:
-            return self._convert_nodes(nodes, root, a, b, indent, base, chunking=False)
+            nodes, root, row_off, base, text = self._parse_region(a, b, indent)
+            if nodes and (nodes[0].has_error or nodes[0].is_error) and self._header_has_error(nodes[0]):
+                recovered = self._header_recover(a, b, indent)
+                if recovered is not None:
+                    return recovered
+            saved = self.row_off, self.text
+            self.row_off, self.text = row_off, text
+            try:
+                return self._convert_nodes(nodes, root, a, b, indent, base, chunking=False)
+            finally:
+                self.row_off, self.text = saved
         finally:
-            self.row_off, self.text = saved
             self.depth -= 1
+
+    def _header_recover(self, a: int, b: int, indent: int) -> Optional[list[ast.stmt]]:
+        """Convert a compound statement whose body broke tree-sitter's parse.
+
+        The header (rows up to the first indented line after a ``:``) is
+        parsed with a dummy ``pass`` body and the real body is recovered on
+        its own; e.g. a dedented line inside brackets derails tree-sitter's
+        indentation tracking for the rest of the enclosing block."""
+        ls = self.line_starts
+        data = self.data
+        body_start = None
+        for r in range(a + 1, b):
+            line = data[ls[r]:ls[r + 1]]
+            stripped = line.strip()
+            if not stripped or stripped.startswith(b"#"):
+                continue
+            if len(line) - len(line.lstrip(b" \t\f")) <= indent:
+                continue
+            prev = r - 1
+            while prev >= a:
+                pline = data[ls[prev]:ls[prev + 1]].strip()
+                if pline and not pline.startswith(b"#"):
+                    break
+                prev -= 1
+            if _HEADER_END_RE.search(pline):
+                body_start = r
+                break
+        if body_start is None:
+            return None
+        line = data[ls[body_start]:ls[body_start + 1]]
+        body_indent = len(line) - len(line.lstrip(b" \t\f"))
+        header = data[ls[a]:ls[body_start]]
+        text = (b"if 1:\n" if indent else b"") + header + b" " * body_indent + b"pass\n"
+        root = self.parser.parse(text).root_node
+        nodes = _stmt_nodes(root)
+        if indent:
+            if len(nodes) != 1 or nodes[0].type != "if_statement" or nodes[0].has_error:
+                return None
+            block = nodes[0].child_by_field_name("consequence")
+            nodes = _stmt_nodes(block) if block is not None else []
+        if len(nodes) != 1 or nodes[0].has_error or nodes[0].type not in _COMPOUND:
+            return None
+        body = self._recover(body_start, b, body_indent)
+        saved = self.row_off, self.text, self._dummy_body
+        self.row_off, self.text = (a - 1 if indent else a), text
+        self._dummy_body = (body_start, body)
+        try:
+            out: list[ast.stmt] = []
+            self._stmt_into(nodes[0], out)
+            return out
+        finally:
+            self.row_off, self.text, self._dummy_body = saved
 
     def _first_row(self, n: Node) -> int:
         return n.start_point[0] + self.row_off
@@ -533,6 +606,10 @@ class _Converter:
     def _body(self, block: Optional[Node], header: Node, end_row: Optional[int] = None) -> list[ast.stmt]:
         if block is None:
             raise _Reject(header, "expected ':' and a block")
+        if self._dummy_body is not None and self._first_row(block) == self._dummy_body[0]:
+            recovered = self._dummy_body[1]
+            self._dummy_body = None
+            return recovered or [self._placeholder(block)]
         kids = _stmt_nodes(block)
         if block.has_error and kids and kids[0].start_point[0] > header.start_point[0]:
             first = self._first_row(kids[0])
@@ -554,6 +631,13 @@ class _Converter:
             if not kids:
                 raise _Reject(header, "expected an indented block")
             return [self._placeholder(block)]
+        semi = kids[-1].next_sibling
+        while semi is not None and semi.is_extra and not semi.is_error:
+            semi = semi.next_sibling
+        if semi is not None and semi.type == ";":
+            # CPython ends a compound statement at the last token of its
+            # body, which includes a trailing semicolon.
+            self._semicolon_end[id(out[-1])] = (semi.end_point[0] + self.row_off + 1, semi.end_point[1])
         return out
 
     def _placeholder(self, n: Node) -> ast.stmt:
@@ -561,8 +645,12 @@ class _Converter:
 
     def _end_of(self, node: ast.AST, stmts: Sequence[ast.stmt]) -> ast.AST:
         last = stmts[-1]
-        node.end_lineno = last.end_lineno
-        node.end_col_offset = last.end_col_offset
+        end = self._semicolon_end.get(id(last))
+        if end is None:
+            end = (last.end_lineno, last.end_col_offset)
+        node.end_lineno, node.end_col_offset = end
+        if id(last) in self._semicolon_end:
+            self._semicolon_end[id(node)] = end
         return node
 
     def _s_expression_statement(self, n: Node) -> ast.stmt:
@@ -749,12 +837,38 @@ class _Converter:
         elif inner is not None and inner.type == "identifier":
             name_node = inner
         else:
-            raise _Reject(left, "invalid type alias name")
+            return self._reparse_type_statement(n)
         name = self._set(ast.Name(id=self._ident(name_node), ctx=_STORE), name_node.start_point, name_node.end_point)
         value = self.expr(right)
         if _TYPE_ALIAS is not None:
             return self._set(_TYPE_ALIAS(name=name, type_params=params, value=value), n.start_point, n.end_point)
         return self._set(ast.Assign(targets=[name], value=value, type_comment=None), n.start_point, n.end_point)
+
+    def _reparse_type_statement(self, n: Node) -> ast.stmt:
+        """tree-sitter reads ``type(x).attr = v`` as a ``type`` alias statement;
+        re-parse it with the soft keyword disguised as a plain identifier."""
+        row, col = n.start_point
+        stmt_text = b"tYpE" + self.text[n.start_byte + 4:n.end_byte] + b"\n"
+        text = (b"if 1:\n" + b" " * col if col else b"") + stmt_text
+        root = self.parser.parse(text).root_node
+        nodes = _stmt_nodes(root)
+        if col:
+            block = nodes[0].child_by_field_name("consequence") if len(nodes) == 1 else None
+            nodes = _stmt_nodes(block) if block is not None else []
+        if len(nodes) != 1 or nodes[0].has_error or nodes[0].type == "type_alias_statement":
+            raise _Reject(n, "invalid type alias statement")
+        saved = self.row_off, self.text
+        self.row_off = self._first_row(n) - (1 if col else 0)
+        self.text = text
+        try:
+            result = self.stmt(nodes[0])
+        finally:
+            self.row_off, self.text = saved
+        line = self._first_row(n) + 1
+        for sub in ast.walk(result):
+            if isinstance(sub, ast.Name) and sub.id == "tYpE" and sub.lineno == line and sub.col_offset == col:
+                sub.id = "type"
+        return result
 
     def _type_params(self, tp: Optional[Node]) -> list[ast.AST]:
         """PEP 695 type parameters; an empty list on interpreters without them."""
@@ -898,6 +1012,13 @@ class _Converter:
             if it.type != "with_item":
                 continue
             value = it.child_by_field_name("value")
+            while value.type == "parenthesized_expression":
+                inner = self._first_named(value)
+                if inner is None or inner.type not in ("as_pattern", "parenthesized_expression"):
+                    break
+                if inner.type == "parenthesized_expression":
+                    break
+                value = inner
             if value.type == "as_pattern":
                 parts = [k for k in value.children if k.is_named and not k.is_extra]
                 target_node = parts[-1]
@@ -1260,6 +1381,8 @@ class _Converter:
             return self._ellipsis(n)
         self.depth = d
         try:
+            if n.type in _POSTFIX and self.text[n.start_byte:n.start_byte + 1] == b"*":
+                return self._lift_star(n)
             handler = _EXPR_HANDLERS.get(n.type)
             if handler is None:
                 raise _Reject(n, f"unexpected {n.type.replace('_', ' ')}" if n.is_named and not n.is_error else
@@ -1267,6 +1390,31 @@ class _Converter:
             return handler(self, n)
         finally:
             self.depth = d - 1
+
+    def _lift_star(self, n: Node) -> ast.expr:
+        """tree-sitter parses ``*a.b()`` as ``(*a).b()``; Python as ``*(a.b())``."""
+        chain: list[Node] = []
+        cur = n
+        while cur.type in _POSTFIX:
+            chain.append(cur)
+            cur = cur.child_by_field_name(_POSTFIX[cur.type])
+            if cur is None or len(chain) > self.max_depth:
+                raise _Reject(n, "invalid starred expression")
+        if cur.type not in ("list_splat", "list_splat_pattern"):
+            raise _Reject(n, "invalid starred expression")
+        operand = self._first_named(cur)
+        value = self.expr(operand)
+        start = operand.start_point
+        for link in reversed(chain):
+            t = link.type
+            if t == "call":
+                node: ast.expr = self._call_from(link, value)
+            elif t == "attribute":
+                node = ast.Attribute(value=value, attr=self._ident(link.child_by_field_name("attribute")), ctx=_LOAD)
+            else:
+                node = ast.Subscript(value=value, slice=self._subscript_slice(link), ctx=_LOAD)
+            value = self._set(node, start, link.end_point)
+        return self._set(ast.Starred(value=value, ctx=_LOAD), n.start_point, n.end_point)
 
     def _ellipsis(self, n: Node) -> ast.expr:
         return self._set(ast.Constant(value=..., kind=None), n.start_point, n.end_point)
@@ -1328,7 +1476,12 @@ class _Converter:
 
     _e_expression_list = _e_tuple
     _e_pattern_list = _e_tuple
-    _e_tuple_pattern = _e_tuple
+
+    def _e_tuple_pattern(self, n: Node) -> ast.expr:
+        elems = [c for c in n.children if c.is_named and not c.is_extra]
+        if len(elems) == 1 and self._trailing_comma(n, elems[0]) is None:
+            return self.expr(elems[0])  # ``(a)`` as a target is just ``a``
+        return self._e_tuple(n)
 
     def _e_list(self, n: Node) -> ast.expr:
         return self._set(ast.List(elts=self._elts(n), ctx=_LOAD), n.start_point, n.end_point)
@@ -1403,16 +1556,21 @@ class _Converter:
 
     def _e_subscript(self, n: Node) -> ast.expr:
         value = self.expr(n.child_by_field_name("value"))
+        return self._set(ast.Subscript(value=value, slice=self._subscript_slice(n), ctx=_LOAD), n.start_point, n.end_point)
+
+    def _subscript_slice(self, n: Node) -> ast.expr:
         subs = n.children_by_field_name("subscript")
         if not subs:
             raise _Reject(n, "invalid subscript")
         trailing = self._trailing_comma(n, subs[-1])
         if len(subs) == 1 and trailing is None:
             sl = self._slice_item(subs[0])
+            if isinstance(sl, ast.Starred):  # ``a[*b]`` means ``a[(*b,)]``
+                sl = self._set(ast.Tuple(elts=[sl], ctx=_LOAD), subs[0].start_point, subs[0].end_point)
         else:
             elts = [self._slice_item(s) for s in subs]
             sl = self._set(ast.Tuple(elts=elts, ctx=_LOAD), subs[0].start_point, (trailing or subs[-1]).end_point)
-        return self._set(ast.Subscript(value=value, slice=sl, ctx=_LOAD), n.start_point, n.end_point)
+        return sl
 
     def _slice_item(self, n: Node) -> ast.expr:
         if n.type != "slice":
@@ -1453,13 +1611,15 @@ class _Converter:
         return args, keywords
 
     def _e_call(self, n: Node) -> ast.expr:
-        func = self.expr(n.child_by_field_name("function"))
+        return self._set(self._call_from(n, self.expr(n.child_by_field_name("function"))), n.start_point, n.end_point)
+
+    def _call_from(self, n: Node, func: ast.expr) -> ast.expr:
         argn = n.child_by_field_name("arguments")
         if argn.type == "generator_expression":
             args, keywords = [self.expr(argn)], []
         else:
             args, keywords = self._call_args(argn)
-        return self._set(ast.Call(func=func, args=args, keywords=keywords), n.start_point, n.end_point)
+        return ast.Call(func=func, args=args, keywords=keywords)
 
     def _e_unary_operator(self, n: Node) -> ast.expr:
         op = _UNARYOPS[n.child_by_field_name("operator").type]()
@@ -1471,10 +1631,66 @@ class _Converter:
         return self._set(ast.UnaryOp(op=ast.Not(), operand=operand), n.start_point, n.end_point)
 
     def _e_binary_operator(self, n: Node) -> ast.expr:
-        left = self.expr(n.child_by_field_name("left"))
-        op = _BINOPS[n.child_by_field_name("operator").type]()
-        right = self.expr(n.child_by_field_name("right"))
-        return self._set(ast.BinOp(left=left, op=op, right=right), n.start_point, n.end_point)
+        # tree-sitter-python ranks ``^`` above ``&`` (Python: ``&`` binds
+        # tighter), so the operator chain is flattened and re-associated with
+        # Python's precedences.  Flattening is iterative: a 100k-term
+        # ``a+a+...`` costs no recursion.
+        operands: list[Node] = []
+        ops: list[Node] = []
+        stack = [n]
+        while stack:
+            x = stack.pop()
+            if x.type == "binary_operator":
+                stack.append(x.child_by_field_name("right"))
+                stack.append(x.child_by_field_name("operator"))
+                stack.append(x.child_by_field_name("left"))
+            elif x.is_named:
+                operands.append(x)
+            else:
+                ops.append(x)
+        if len(operands) != len(ops) + 1:
+            raise _Reject(n, "invalid binary expression")
+        out: list[object] = [0]
+        pending: list[int] = []
+        prec = [_BIN_PREC[o.type] for o in ops]
+
+        def reduce() -> None:
+            i = pending.pop()
+            right = out.pop()
+            left = out.pop()
+            lo = left if isinstance(left, int) else left[3]  # type: ignore[index]
+            hi = right if isinstance(right, int) else right[4]  # type: ignore[index]
+            out.append((i, left, right, lo, hi))
+
+        for i, p in enumerate(prec):
+            while pending and (prec[pending[-1]] > p or (prec[pending[-1]] == p and p != _POW_PREC)):
+                reduce()
+            pending.append(i)
+            out.append(i + 1)
+        while pending:
+            reduce()
+        return self._bin_node(out[0], operands, ops)  # type: ignore[arg-type]
+
+    def _bin_node(self, shape: tuple, operands: list[Node], ops: list[Node]) -> ast.expr:
+        i, left, right, lo, hi = shape
+        start, end = operands[lo].start_point, operands[hi].end_point
+        lhs = self._bin_operand(left, operands, ops)
+        rhs = self._bin_operand(right, operands, ops)
+        return self._set(ast.BinOp(left=lhs, op=_BINOPS[ops[i].type](), right=rhs), start, end)
+
+    def _bin_operand(self, shape: Union[int, tuple], operands: list[Node], ops: list[Node]) -> ast.expr:
+        if isinstance(shape, int):
+            return self.expr(operands[shape])
+        d = self.depth + 1
+        if d > self.max_depth:
+            first, last = operands[shape[3]], operands[shape[4]]
+            self._too_deep_diag(self._first_row(first))
+            return self._set(ast.Constant(value=..., kind=None), first.start_point, last.end_point)
+        self.depth = d
+        try:
+            return self._bin_node(shape, operands, ops)
+        finally:
+            self.depth = d - 1
 
     def _e_boolean_operator(self, n: Node) -> ast.expr:
         op_text = n.child_by_field_name("operator").type
@@ -1561,6 +1777,8 @@ class _Converter:
         trailing = self._trailing_comma(params, subs[-1])
         if len(subs) == 1 and trailing is None:
             sl = self.expr(subs[0])
+            if isinstance(sl, ast.Starred):
+                sl = self._set(ast.Tuple(elts=[sl], ctx=_LOAD), subs[0].start_point, subs[0].end_point)
         else:
             elts = [self.expr(s) for s in subs]
             sl = self._set(ast.Tuple(elts=elts, ctx=_LOAD), subs[0].start_point, (trailing or subs[-1]).end_point)
@@ -1677,6 +1895,17 @@ class _Converter:
             expr_node = k.child_by_field_name("expression")
             if expr_node is None:
                 raise _Reject(k, "f-string: empty expression not allowed")
+            if expr_node.type == "named_expression":
+                # ``f"{x:=10}"`` is ``x`` with format spec ``=10``, not a walrus.
+                name = expr_node.child_by_field_name("name")
+                value = self.expr(name)
+                text = data[name.end_byte:k.children[-1].start_byte].decode("utf-8", "replace")
+                spec_text = text.split(":", 1)[1]
+                spec_values = self._merge_pieces([spec_text if raw else _unescape_str(spec_text, k)], None, span)
+                spec = self._set(ast.JoinedStr(values=spec_values), span.start_point, span.end_point)
+                fv = ast.FormattedValue(value=value, conversion=-1, format_spec=spec)
+                pieces.append(self._set(fv, span.start_point, span.end_point))
+                return
             value = self.expr(expr_node)
             conv_node = k.child_by_field_name("type_conversion")
             spec_node = k.child_by_field_name("format_specifier")
@@ -1760,7 +1989,8 @@ def _set_ctx(node: ast.expr, ctx: ast.expr_context, where: Node) -> None:
 
 def _stmt_nodes(n: Node) -> list[Node]:
     """Statement-level children: named nodes and ERROR nodes, minus comments and ``;``."""
-    return [c for c in n.children if (c.is_named or c.is_error) and not c.is_extra]
+    # ERROR nodes can be flagged as extras, so test them first.
+    return [c for c in n.children if c.is_error or (c.is_named and not c.is_extra)]
 
 
 def _first_error(n: Node) -> Node:
