@@ -21,14 +21,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from asyncaudit.catalog import CATEGORIES, SINKS
-from asyncaudit.catalog.loop import LOOP_CALLBACK_BASES, REGISTRARS
+from asyncaudit.catalog.loop import LOOP_CALLBACK_BASES, LOOP_DECORATORS, REGISTRARS
 from asyncaudit.facts import ATTR, CALL, Func, Site, expr_text
 from asyncaudit.model import Chain, CompliantSite, Finding, Hop, Location, Severity
 from asyncaudit.resolve import Program, Resolution, Target
 
 LOOP_CATEGORY = "loop"
 _MAX_FUNCTIONS = 200_000
-_REGISTRAR_METHODS = frozenset(s.method for s in REGISTRARS if s.method)
+_REGISTRAR_NAMES = frozenset(s.method for s in REGISTRARS if s.method) | frozenset(
+    s.qualname.rpartition(".")[2] for s in REGISTRARS if s.qualname)
 
 Locate = Callable[[Func, Site], Location]
 
@@ -55,7 +56,7 @@ class Reach:
     direct: dict[str, list[tuple[str, str, int]]] = field(default_factory=dict)  # fn -> (cat, sink, site)
 
 
-def _site_sink(program: Program, site: Site, res: Resolution) -> list[tuple[str, str]]:
+def _site_sink(program: Program, site: Site, res: Resolution, func: Func) -> list[tuple[str, str]]:
     """(category, sink qualname) for each catalogued sink this site hits directly."""
     out: list[tuple[str, str]] = []
     for t in res.targets:
@@ -63,8 +64,12 @@ def _site_sink(program: Program, site: Site, res: Resolution) -> list[tuple[str,
             out.append((LOOP_CATEGORY, t.name))
             continue
         s = program.sink(t)
-        if s is not None:
-            out.append((SINKS[s].category, s))
+        if s is None:
+            continue
+        cat = SINKS[s].category
+        if cat == "file" and t.how == "call" and program.reads_memory(site, func):
+            continue
+        out.append((cat, s))
     return out
 
 
@@ -85,13 +90,26 @@ def find_roots(program: Program) -> dict[str, str]:
                 for name, mq in c.methods.items():
                     if name in names and not program.functions[mq].is_async:
                         roots.setdefault(mq, "callback")
+    # loop callbacks: functions declared to run on the loop by a decorator
+    for q in sorted(program.functions):
+        f = program.functions[q]
+        if f.module in program.project and not f.is_async and f.decorators:
+            mod = program.modules[f.module]
+            scope = program.functions.get(f.parent) if f.parent else None
+            for d in f.decorators:
+                if any(v[0] in ("x", "fn") and v[1] in LOOP_DECORATORS for v in program.values(d, scope, mod)):
+                    roots.setdefault(q, "callback")
     # loop callbacks: functions handed to registrars anywhere in the project
     for q in sorted(program.functions):
         f = program.functions[q]
         if f.module not in program.project:
             continue
         for site in f.sites:
-            if site.kind != CALL or site.callee[0] != "a" or site.callee[2] not in _REGISTRAR_METHODS:
+            if site.kind != CALL:
+                continue
+            c = site.callee
+            last = c[2] if c[0] == "a" else (c[1] if c[0] == "n" else None)
+            if last not in _REGISTRAR_NAMES:
                 continue
             res = program.resolve_site(site, f)
             for cb in res.scheduled:
@@ -138,9 +156,9 @@ def analyze_reach(program: Program) -> Reach:
             if site.no_loop:
                 continue
             if not (f.is_async and site.awaited):
-                for cat, sink in _site_sink(program, site, res):
+                for cat, sink in _site_sink(program, site, res, f):
                     direct.setdefault(q, []).append((cat, sink, i))
-            elif in_project and _site_sink(program, site, res):
+            elif in_project and _site_sink(program, site, res, f):
                 r.compliant.append((f, site, "awaited"))
             for t in res.targets:
                 g = _follows(program, f, site, t)
@@ -256,7 +274,8 @@ _OPENERS = frozenset({"builtins.open", "io.open", "pathlib.Path.open", "os.fdope
                       "lzma.open", "tarfile.open", "zipfile.ZipFile", "tempfile.NamedTemporaryFile",
                       "tempfile.TemporaryFile", "os.open"})
 _HANDLE_PREFIXES = ("io.", "tempfile._TemporaryFileWrapper.", "gzip.GzipFile.", "zipfile.ZipFile.",
-                    "tarfile.TarFile.")
+                    "tarfile.TarFile.", "bz2.BZ2File.", "lzma.LZMAFile.", "zipfile.ZipExtFile.",
+                    "tarfile.ExFileObject.", "os._wrap_close.", "paramiko.SFTPFile.")
 
 
 def _drop_handle_operations(by_site: dict[int, dict[str, Chain]]) -> None:

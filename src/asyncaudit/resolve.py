@@ -447,7 +447,7 @@ class Program:
                     continue
                 if name in kt.attributes:
                     return (type_value(kt.attributes[name]),)
-                if "*" in kt.attributes and name not in kt.methods:
+                if "*" in kt.attributes and name not in kt.methods and f"{t}.{name}" not in SINKS:
                     return (type_value(kt.attributes["*"]),)
             if len(v) > 2:
                 return (("xm", v[1], name, v[2]),)
@@ -554,6 +554,12 @@ class Program:
             meth, _ = self.class_member(v[1], "__call__")
             if meth:
                 return self.returns(self.functions[meth])
+        if tag == "xo" and len(v) == 2:
+            for t in _type_bases(v[1]):
+                kt = TYPES.get(t)
+                if kt is not None and "__call__" in kt.methods:
+                    r = kt.methods["__call__"]
+                    return (v if r == "self" else type_value(r),)
         return NO_VALUES
 
     def entered(self, v: Value) -> tuple[Value, ...]:
@@ -611,6 +617,8 @@ class Program:
         if tag == "obj":
             meth, _ = self.class_member(v[1], "__call__")
             return [Target("fn", meth, how)] if meth else []
+        if tag == "xo" and len(v) == 2 and not v[1].endswith("()"):
+            return [Target("ext", f"{v[1]}.__call__", how)]
         return []
 
     def method_overrides(self, f: Func, receiver: Value) -> list[str]:
@@ -646,6 +654,7 @@ class Program:
                             targets.append(Target("fn", meth, "enter" if name == "__enter__" else "exit"))
                 elif v[0] == "xo":
                     targets.append(Target("ext", f"{v[1]}.__enter__", "enter"))
+                    targets.append(Target("ext", f"{v[1]}.__exit__", "exit"))
             return Resolution(tuple(targets), bool(values))
         if site.kind == ITER:
             targets = []
@@ -695,6 +704,15 @@ class Program:
                     out.append(t.name)
         return tuple(dict.fromkeys(out))
 
+    def reads_memory(self, site: Site, func: Func) -> bool:
+        """True when a file-category API is handed an in-memory stream (`wave.open(BytesIO(...))`)."""
+        arg = site.args[0] if site.args else next(
+            (e for k, e in site.kwargs if k in ("fileobj", "fp", "file", "f")), None)
+        if arg is None:
+            return False
+        vals = self.values(arg, func, self.modules[func.module])
+        return bool(vals) and all(v[0] == "xo" and v[1] in _MEMORY_STREAMS for v in vals)
+
     def is_loop_runner(self, target: Target) -> bool:
         return target.kind == "ext" and (target.name in LOOP_RUNNERS
                                          or target.name.endswith(".run_until_complete"))
@@ -715,6 +733,7 @@ class Program:
         return None
 
 
+_MEMORY_STREAMS = frozenset({"io.BytesIO", "io.StringIO"})
 _PATH_TYPES = frozenset({"pathlib.Path", "pathlib.PosixPath", "pathlib.WindowsPath", "pathlib.PurePath",
                          "anyio.Path", "trio.Path", "zipfile.Path"})
 
@@ -784,7 +803,14 @@ def _split_params(s: str) -> list[str]:
 
 
 def _item(v: Value) -> tuple[Value, ...]:
-    """`v[...]`: the element of a list, the value of a dict."""
+    """`v[...]`: the element of a list, the value of a dict, a catalog type's `__getitem__`."""
+    if v[0] == "xo" and len(v) == 2:
+        for t in _type_bases(v[1]):
+            kt = TYPES.get(t)
+            if kt is not None and "__getitem__" in kt.methods:
+                r = kt.methods["__getitem__"]
+                return (v if r == "self" else type_value(r),)
+        return NO_VALUES
     if v[0] != "xo" or len(v) < 3 or not v[2]:
         return NO_VALUES
     if v[1] == "builtins.dict":

@@ -929,8 +929,9 @@ SINKS: dict[str, Sink] = {
         # Waiting for a signal.
         *_sinks("wait", *_on("signal", "pause sigwait sigwaitinfo sigtimedwait"),
                 alternative="loop.add_signal_handler"),
-        # queue: a bounded `put` waits for room; `get` waits for an item.
-        *_sinks("wait", "queue.Queue.get", "queue.Queue.put", "queue.Queue.join",
+        # queue: `get` waits for an item.  `put` is not listed: it waits only on a bounded
+        # queue, and the default (maxsize=0) never does — an unknown bound is not a finding.
+        *_sinks("wait", "queue.Queue.get", "queue.Queue.join",
                 "queue.SimpleQueue.get", alternative="asyncio.Queue"),
         # concurrent.futures: results, waits, and executor shutdown (`with` exit waits).
         *_sinks(

@@ -140,3 +140,9 @@ LOOP_RUNNERS: frozenset[str] = frozenset({
     "uvicorn.run", "aiohttp.web.run_app",
 })
 LOOP_RUNNER_METHODS: frozenset[str] = frozenset({"run_until_complete"})
+
+# Decorators that declare a sync function runs on the event loop (a framework contract):
+# Home Assistant runs `@callback` functions in the loop, never in its executor.
+LOOP_DECORATORS: frozenset[str] = frozenset({
+    "homeassistant.core.callback",
+})

@@ -1,0 +1,1 @@
+"""Example translation pipeline (bundled with asyncaudit as an audit target)."""
