@@ -23,7 +23,7 @@ def run(*args: str, cwd: Path = WORKSPACE) -> subprocess.CompletedProcess[str]:
 def test_text_output_shows_chain_and_exit_1() -> None:
     p = run("check", ".")
     assert p.returncode == 1, p.stderr
-    assert "services/api/src/api/app.py:12:11: AA107 [Medium]" in p.stdout
+    assert "services/api/src/api/app.py:12:11: AA107 [High]" in p.stdout
     assert "handle -> load_config" in p.stdout
     assert "load_config -> open  [builtins.open]" in p.stdout
     assert "Traceback" not in p.stderr
@@ -56,8 +56,8 @@ def test_select_ignore_and_fail_on() -> None:
     assert {f["code"] for f in only_sleep["findings"]} == {"AA104"}
     no_files = json.loads(run("check", ".", "--format", "json", "--ignore", "AA107").stdout)
     assert "AA107" not in {f["code"] for f in no_files["findings"]}
-    assert run("check", ".", "--fail-on", "critical").returncode == 0
-    assert run("check", ".", "--fail-on", "high").returncode == 1
+    assert run("check", ".", "--select", "AA107", "--fail-on", "critical").returncode == 0
+    assert run("check", ".", "--select", "AA107", "--fail-on", "high").returncode == 1
 
 
 def test_exclude_and_clean_exit() -> None:

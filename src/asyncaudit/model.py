@@ -42,6 +42,7 @@ class Hop:
     function: str  # qualified name of the function containing the call
     callee: str  # the call as written (`self.store.flush`)
     target: str  # what it resolved to: a function's qualified name, or the sink's
+    in_loop: bool = False  # the call sits in a loop or comprehension of its function
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +52,8 @@ class Chain:
     category: str
     sink: str
     hops: tuple[Hop, ...]
+    severity: Severity = Severity.LOW
+    reason: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,14 +17,17 @@
 from __future__ import annotations
 
 from collections import deque
+from pathlib import PurePath
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from asyncaudit.catalog import CATEGORIES, SINKS
 from asyncaudit.catalog.loop import LOOP_CALLBACK_BASES, LOOP_DECORATORS, REGISTRARS
 from asyncaudit.facts import ATTR, CALL, Func, Site, expr_text
 from asyncaudit.model import Chain, CompliantSite, Finding, Hop, Location, Severity
 from asyncaudit.resolve import Program, Resolution, Target
+from asyncaudit.rules import BY_CODE
+from asyncaudit.severity import assess, context_of
 
 LOOP_CATEGORY = "loop"
 _MAX_FUNCTIONS = 200_000
@@ -199,8 +202,7 @@ def analyze_reach(program: Program) -> Reach:
 
 def _chain(r: Reach, start: Func, site: Site, first_target: str, cat: str, locate: Locate,
            leaf: bool) -> Chain:
-    hops = [Hop(locate(start, site), start.qualname, expr_text(site.callee if site.kind != ATTR
-                                                                   else site.callee), first_target)]
+    hops = [Hop(locate(start, site), start.qualname, expr_text(site.callee), first_target, site.in_loop)]
     sink = first_target
     cur = first_target
     guard = 0
@@ -208,7 +210,8 @@ def _chain(r: Reach, start: Func, site: Site, first_target: str, cat: str, locat
         guard += 1
         f = r.program.functions[cur]
         step = r.steps[cur][cat]
-        hops.append(Hop(locate(f, step.site), f.qualname, expr_text(step.site.callee), step.target))
+        hops.append(Hop(locate(f, step.site), f.qualname, expr_text(step.site.callee), step.target,
+                        step.site.in_loop))
         if step.leaf:
             sink = step.target
             break
@@ -249,10 +252,16 @@ def findings(r: Reach, locate: Locate) -> list[Finding]:
                     if cat not in cur or len(chain.hops) < len(cur[cat].hops):
                         cur[cat] = chain
         _drop_handle_operations(by_site)
+        context = context_of(f.name, tuple(expr_text(d) for d in f.decorators),
+                             tuple(p.name for p in f.params), program.modules[f.module].path)
         for i in sorted(by_site):
             site = f.sites[i]
-            chains = tuple(sorted(by_site[i].values(), key=lambda c: (-_category_info(c.category)[2], c.category)))
-            code, title, sev, advice = _category_info(chains[0].category)
+            chains = tuple(sorted(
+                (replace(c, severity=sv, reason=why)
+                 for c in by_site[i].values() for sv, why in (_assess(c, context, f.name),)),
+                key=lambda c: (-c.severity, -_category_info(c.category)[2], c.category)))
+            code, title, _, advice = _category_info(chains[0].category)
+            sev, reason = chains[0].severity, chains[0].reason
             callee = expr_text(site.callee)
             kinds = ", ".join(dict.fromkeys(_category_info(c.category)[1] for c in chains))
             leaf = chains[0].sink
@@ -263,8 +272,7 @@ def findings(r: Reach, locate: Locate) -> list[Finding]:
                 msg = (f"`{callee}` blocks the event loop in {_ctx(r, q)} `{f.name}`: "
                        f"reaches {kinds} through {len(chains[0].hops) - 1} sync call(s)")
                 rec = f"await asyncio.to_thread({callee}, ...) here, or {advice}"
-            reason = f"{title} on the event loop ({_ctx(r, q)} context)"
-            out.append(Finding(code, title, sev, locate(f, site), q, callee, chains, msg, reason, rec,
+            out.append(Finding(code, BY_CODE[code].name, sev, locate(f, site), q, callee, chains, msg, reason, rec,
                                r.roots[q]))
     out.sort(key=lambda x: (x.location.path, x.location.line, x.location.column, x.code))
     return out
@@ -286,6 +294,15 @@ def _drop_handle_operations(by_site: dict[int, dict[str, Chain]]) -> None:
     for i in [i for i, chains in by_site.items()
               if all(len(c.hops) == 1 and c.sink.startswith(_HANDLE_PREFIXES) for c in chains.values())]:
         del by_site[i]
+
+
+def _assess(chain: Chain, context: str, function: str) -> tuple[Severity, str]:
+    _, title, base, _ = _category_info(chain.category)
+    repeated = next((h for h in chain.hops if h.in_loop), None)
+    where = None
+    if repeated is not None:
+        where = f"loop at {PurePath(repeated.location.path).name}:{repeated.location.line}"
+    return assess(base, title, function, context, where)
 
 
 def _ctx(r: Reach, q: str) -> str:

@@ -71,7 +71,8 @@ def select(findings: list[Finding], select: tuple[str, ...], ignore: tuple[str, 
         if not chains:
             continue
         if chains != f.chains:
-            top = BY_CODE[CODE_OF_CATEGORY[chains[0].category]]
-            f = replace(f, chains=chains, code=top.code, severity=top.severity)
+            top = chains[0]
+            f = replace(f, chains=chains, code=CODE_OF_CATEGORY[top.category], severity=top.severity,
+                        reason=top.reason, rule=BY_CODE[CODE_OF_CATEGORY[top.category]].name)
         out.append(f)
     return out

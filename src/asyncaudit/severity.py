@@ -1,0 +1,84 @@
+"""Severity you can explain: the leaf's base severity, adjusted by where the boundary runs.
+
+    base      the leaf category's severity (catalog: network/database/subprocess/sleep/
+              wait/input High, file/dirwalk/DNS Medium, filesystem metadata Low)
+    +1        repeated: the boundary, or a hop of its chain, sits in a loop or
+              comprehension (the block happens once per item)
+    +1        long-running path: the event-loop function is a request handler or a
+              pipeline/worker/stream loop (by name, decorator or signature)
+    -1        startup-only: setup/init/bootstrap/lifespan/shutdown code, run once
+    = Low     test code (a `tests/` folder, `test_*.py`, `conftest.py`)
+
+The result is clamped to Low..Critical.  Every finding carries the one-line reason that
+names which of these applied, so a reviewer can check the arithmetic.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import PurePath
+
+from asyncaudit.model import Severity
+
+_REQUEST_DECORATORS = re.compile(
+    r"(^|\.)(get|post|put|patch|delete|route|websocket|api_route|view|handler|endpoint|middleware)$")
+_REQUEST_NAMES = re.compile(r"(^|_)(handle|handler|endpoint|view|request|webhook|websocket|serve)(_|$)")
+_PIPELINE_NAMES = re.compile(
+    r"(^|_)(run|pipeline|phase|process|worker|consume|consumer|stream|batch|loop|poll|translate|"
+    r"execute|dispatch|listen|download|upload|sync|fetch|crawl|ingest|export|tick)(_|$)")
+_STARTUP_NAMES = re.compile(
+    r"(^|_)(setup|set_up|init|initialize|initialise|bootstrap|startup|start_up|lifespan|shutdown|"
+    r"teardown|close|stop|configure|migrate|install|load_config|on_startup|on_shutdown)(_|$)"
+    r"|^__a?(enter|exit|init)__$")
+_REQUEST_PARAMS = frozenset({"request", "req", "websocket", "ws", "scope"})
+
+
+def is_test_path(path: str) -> bool:
+    p = PurePath(path)
+    name = p.name
+    return (name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py"
+            or any(part in ("tests", "test", "testing") for part in p.parts[:-1]))
+
+
+def context_of(name: str, decorators: tuple[str, ...], params: tuple[str, ...], path: str) -> str:
+    """Classify an event-loop function: test | request | pipeline | startup | other."""
+    if is_test_path(path):
+        return "test"
+    bare = name.lstrip("_").lower()
+    if any(_REQUEST_DECORATORS.search(d) for d in decorators) or _REQUEST_PARAMS & set(params[:3]) \
+            or _REQUEST_NAMES.search(bare):
+        return "request"
+    if _STARTUP_NAMES.search(bare):
+        return "startup"
+    if _PIPELINE_NAMES.search(bare.removeprefix("async_")):
+        return "pipeline"
+    return "other"
+
+
+_CONTEXT_WORDS = {
+    "request": "on a request path",
+    "pipeline": "on a long-running pipeline/worker path",
+    "startup": "startup/shutdown only",
+    "test": "test code",
+}
+
+
+def assess(base: Severity, title: str, function: str, context: str, repeated_at: str | None) -> tuple[Severity, str]:
+    """Severity and its one-line reason."""
+    level = int(base)
+    parts = [f"{title} (base {base.label})"]
+    if context == "test":
+        return Severity.LOW, f"{title} in test code `{function}` (test code is always Low)"
+    if repeated_at:
+        level += 1
+        parts.append(f"repeated per item ({repeated_at}) +1")
+    if context in ("request", "pipeline"):
+        level += 1
+        parts.append(f"{_CONTEXT_WORDS[context]} `{function}` +1")
+    elif context == "startup":
+        level -= 1
+        parts.append(f"{_CONTEXT_WORDS[context]} in `{function}` -1")
+    else:
+        parts.append(f"in `{function}`")
+    sev = Severity(max(Severity.LOW, min(Severity.CRITICAL, level)))
+    return sev, ", ".join(parts)
