@@ -89,7 +89,10 @@ class Func:
     is_generator: bool = False
     is_stub: bool = False  # body is only docstring / ... / pass / raise NotImplementedError
     body_line: int = 0  # first line of the body, for evidence
-    uses_running_loop: bool = False  # calls asyncio.get_running_loop() (sync-guard smell)
+    uses_running_loop: bool = False  # calls asyncio.get_running_loop()
+    loop_probe: int = 0  # line of a bare `asyncio.get_running_loop()` statement (result unused)
+    dropped_calls: list[Site] = field(default_factory=list)  # `create_task(...)` whose result is dropped
+    serial_awaits: list[tuple[int, int, str]] = field(default_factory=list)  # (line, col, awaited call)
     nonlocal_names: frozenset[str] = frozenset()
 
 
@@ -146,6 +149,53 @@ def _is_stub(body: list[ast.stmt]) -> bool:
                 continue
         return False
     return True
+
+
+def _independent_awaits(loop: ast.For) -> str | None:
+    """The awaited call of a `for` loop whose iterations could run concurrently, if any.
+
+    Conservative: the body awaits a call, has no break/continue/return/yield, no
+    `async with`/`async for` (locks, streams, rate limits), no `await asyncio.sleep`
+    (deliberate pacing), no augmented assignment, and no name that one iteration writes
+    and a later one reads (a loop-carried dependency).
+    """
+    if loop.orelse:
+        return None
+    awaited: list[ast.Call] = []
+    stored: set[str] = set()
+    read_first: set[str] = set()
+    targets = {n.id for n in ast.walk(loop.target) if isinstance(n, ast.Name)}
+    for stmt in loop.body:
+        # names read by this statement before any store in this iteration
+        loads, stores = [], []
+        for n in ast.walk(stmt):
+            if isinstance(n, (ast.Break, ast.Continue, ast.Return, ast.Yield, ast.YieldFrom,
+                              ast.AsyncWith, ast.AsyncFor, ast.AugAssign, ast.FunctionDef,
+                              ast.AsyncFunctionDef, ast.Lambda, ast.Global, ast.Nonlocal)):
+                return None
+            if isinstance(n, ast.Await) and isinstance(n.value, ast.Call):
+                f = n.value.func
+                if isinstance(f, ast.Attribute) and f.attr == "sleep":
+                    return None
+                awaited.append(n.value)
+            elif isinstance(n, ast.Name):
+                (stores if isinstance(n.ctx, ast.Store) else loads).append(n.id)
+        read_first.update(x for x in loads if x not in stored)
+        stored.update(stores)
+    if not awaited or (stored - targets) & read_first:
+        return None
+    return _call_text(awaited[0])
+
+
+def _call_text(call: ast.Call) -> str:
+    f = call.func
+    parts = []
+    while isinstance(f, ast.Attribute):
+        parts.append(f.attr)
+        f = f.value
+    if isinstance(f, ast.Name):
+        parts.append(f.id)
+    return ".".join(reversed(parts)) or "<call>"
 
 
 def _probes_running_loop(body: list[ast.stmt]) -> bool:
@@ -457,6 +507,10 @@ class _Extractor:
             self.scan(s.value)
             self._scan_target(s.target)
         elif isinstance(s, (ast.For, ast.AsyncFor)):
+            if isinstance(s, ast.For) and self.func is not None and self.func.is_async:
+                serial = _independent_awaits(s)
+                if serial:
+                    self.func.serial_awaits.append((s.lineno, s.col_offset, serial))
             self.scan(s.iter)
             it = self.expr(s.iter)
             if isinstance(s, ast.For) and self.func is not None:
@@ -513,6 +567,18 @@ class _Extractor:
                 self.func.nonlocal_names = self.func.nonlocal_names | frozenset(s.names)
         elif type(s).__name__ == "TypeAlias":
             pass
+        elif isinstance(s, ast.Expr) and isinstance(s.value, ast.Call) and self.func is not None:
+            f = s.value.func
+            name = f.attr if isinstance(f, ast.Attribute) else getattr(f, "id", None)
+            if name == "get_running_loop" and not self.func.loop_probe:
+                self.func.loop_probe = s.lineno
+            elif name in ("create_task", "ensure_future"):
+                n = len(self.func.sites)
+                self.scan(s.value)
+                self.func.dropped_calls.extend(x for x in self.func.sites[n:] if x.line == s.lineno
+                                               and x.col == s.value.col_offset and x.kind == CALL)
+                return
+            self.scan(s.value)
         else:
             # Expr, Raise, Assert, Delete, ...: scan their expressions
             for child in ast.iter_child_nodes(s):

@@ -56,6 +56,8 @@ class Reach:
     call_sites: int = 0
     resolved_sites: int = 0
     compliant: list[tuple[Func, Site, str]] = field(default_factory=list)
+    edges_into: dict[str, list[tuple[str, int]]] = field(default_factory=dict)  # callee -> (caller, site)
+    offloaded: set[str] = field(default_factory=set)  # functions handed to an offloader somewhere
     direct: dict[str, list[tuple[str, str, int]]] = field(default_factory=dict)  # fn -> (cat, sink, site)
 
 
@@ -134,13 +136,18 @@ def _follows(program: Program, caller: Func, site: Site, t: Target) -> Func | No
     return f
 
 
-def analyze_reach(program: Program) -> Reach:
+def analyze_reach(program: Program, *, full: bool = False) -> Reach:
+    """Walk from the event-loop contexts (and, when `full`, from every project function)."""
     r = Reach(program, roots=find_roots(program))
-    # forward walk
-    seen: set[str] = set(r.roots)
-    queue: deque[str] = deque(sorted(r.roots))
-    edges_into: dict[str, list[tuple[str, int]]] = {}  # callee -> [(caller, site index)]
+    seeds = set(r.roots)
+    for q, f in program.functions.items():
+        if f.module in program.project and (full or f.loop_probe):
+            seeds.add(q)
+    seen: set[str] = set(seeds)
+    queue: deque[str] = deque(sorted(seeds))
+    edges_into = r.edges_into
     direct = r.direct
+    edges_from: dict[str, set[str]] = {}
     while queue and len(seen) < _MAX_FUNCTIONS:
         q = queue.popleft()
         f = program.functions[q]
@@ -149,10 +156,8 @@ def analyze_reach(program: Program) -> Reach:
         for i, site in enumerate(f.sites):
             res = program.resolve_site(site, f)
             resolutions.append(res)
-            if in_project and site.kind == CALL:
-                r.call_sites += 1
-                r.resolved_sites += res.resolved
             if res.offloaded or res.offloader:
+                r.offloaded.update(res.offloaded)
                 if in_project:
                     r.compliant.append((f, site, f"offloaded:{res.offloader}"))
                 continue
@@ -168,10 +173,12 @@ def analyze_reach(program: Program) -> Reach:
                 if g is None:
                     continue
                 edges_into.setdefault(g.qualname, []).append((q, i))
+                edges_from.setdefault(q, set()).add(g.qualname)
                 if g.qualname not in seen:
                     seen.add(g.qualname)
                     queue.append(g.qualname)
         r.resolutions[q] = resolutions
+    _count_sites_on_loop(r, edges_from)
     # backward BFS per category; async functions do not pass effects to their callers
     cats = sorted({c for lst in direct.values() for c, _, _ in lst})
     for cat in cats:
@@ -198,6 +205,25 @@ def analyze_reach(program: Program) -> Reach:
                     frontier.append(caller)
     r.steps = {k: v for k, v in r.steps.items() if v}
     return r
+
+
+def _count_sites_on_loop(r: Reach, edges_from: dict[str, set[str]]) -> None:
+    """Resolution statistics over the project's call sites on event-loop paths."""
+    on_loop = set(r.roots)
+    stack = sorted(r.roots)
+    while stack:
+        for g in sorted(edges_from.get(stack.pop(), ())):
+            if g not in on_loop:
+                on_loop.add(g)
+                stack.append(g)
+    for q in on_loop:
+        f = r.program.functions[q]
+        if f.module not in r.program.project:
+            continue
+        for site, res in zip(f.sites, r.resolutions.get(q, ())):
+            if site.kind == CALL:
+                r.call_sites += 1
+                r.resolved_sites += res.resolved
 
 
 def _chain(r: Reach, start: Func, site: Site, first_target: str, cat: str, locate: Locate,
