@@ -145,3 +145,11 @@ def test_cli_never_tracebacks_on_a_bad_tree(tree: Path) -> None:
     assert "Traceback" not in p.stdout + p.stderr
     warnings = [ln for ln in p.stdout.splitlines() if ": warning: " in ln]
     assert {Path(ln.split(":")[0]).name for ln in warnings} >= {"broken.py", "nul.py", "latin.py", "loop"}
+
+
+def test_same_module_name_in_two_folders(tmp_path: Path) -> None:
+    for d in ("x", "y"):
+        (tmp_path / d).mkdir()
+        (tmp_path / d / "tool.py").write_text(GOOD)
+    result = analyze([tmp_path / "x", tmp_path / "y"], Config(follow_libraries=False))
+    assert sorted(Path(f.location.path).parent.name for f in result.findings) == ["x", "y"]

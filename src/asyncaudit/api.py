@@ -11,7 +11,7 @@ import subprocess
 import sys
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from asyncaudit import rules
@@ -77,6 +77,18 @@ def _extract_all(files: Sequence[SourceFile], jobs: int) -> list[tuple[ModuleFac
     chunk = max(8, len(work) // (n * 8))
     with ProcessPoolExecutor(max_workers=n) as pool:
         return list(pool.map(_facts_for, work, chunksize=chunk))
+
+
+def _unique_names(files: Sequence[SourceFile]) -> list[SourceFile]:
+    """Two files claiming one module name (scripts in different folders) both stay: the
+    later ones, in path order, get a `@N` suffix, so neither's functions shadow the other's."""
+    seen: dict[str, int] = {}
+    out = []
+    for f in files:
+        n = seen.get(f.module, 0)
+        seen[f.module] = n + 1
+        out.append(f if n == 0 else replace(f, module=f"{f.module}@{n}"))
+    return out
 
 
 def site_packages(python: str | None) -> list[Path]:
@@ -150,21 +162,11 @@ def analyze(paths: Sequence[str | os.PathLike[str]], config: Config | None = Non
     found = discover([Path(p) for p in paths], exclude=config.exclude)
     result = AnalysisResult()
     result.diagnostics.extend(Diagnostic(p, 0, m) for p, m in found.diagnostics)
-    extracted = _extract_all(found.files, config.jobs)
+    extracted = _extract_all(_unique_names(found.files), config.jobs)
     modules: list[ModuleFacts] = []
-    seen_names: dict[str, str] = {}
     for facts, fallback in extracted:
         result.stats.fallback_parsed += fallback
         result.diagnostics.extend(Diagnostic(facts.path, line, msg) for line, msg in facts.diagnostics)
-        if facts.name in seen_names:
-            # two files claim one module name (scripts in different folders): keep both,
-            # the later one under its path-derived unique name
-            facts.name = f"{facts.name}@{len(seen_names)}"
-            for f in facts.functions.values():
-                f.module = facts.name
-            for c in facts.classes.values():
-                c.module = facts.name
-        seen_names[facts.name] = facts.path
         modules.append(facts)
     libs = site_packages(config.python) if config.follow_libraries else []
     program = Program(modules, library_loader=LibraryLoader(libs) if libs else None)
