@@ -5,7 +5,8 @@ A fixture line that must produce a finding ends with a comment
     path.read_text()  # AA107: 5 pathlib.Path.read_text
 
 meaning: a finding with code AA107 whose boundary call starts at column 5 (1-based) of
-this line, and whose chains end in exactly these sinks (comma-separated, any order).
+this line, and whose chains end in exactly these sinks (comma-separated, any order;
+`-` for a finding without chains).
 Every finding must be expected and every expectation found.
 
 Single-file fixtures live in `fixtures/rules/*.py` and are analyzed alone; directory
@@ -26,7 +27,7 @@ import pytest
 from asyncaudit.api import Config, analyze
 
 FIXTURES = Path(__file__).parent / "fixtures"
-EXPECT = re.compile(r"#\s*(AA\d{3}):\s*(\d+)\s+([\w.,<>\[\]\s]+?)\s*(?:#|$)")
+EXPECT = re.compile(r"#\s*(AA\d{3}):\s*(\d+)\s+([\w.,<>\[\]\s-]+?)\s*(?:#|$)")
 
 
 def _expectations(root: Path) -> set[tuple[str, int, str, int, frozenset[str]]]:
@@ -35,7 +36,7 @@ def _expectations(root: Path) -> set[tuple[str, int, str, int, frozenset[str]]]:
     for f in files:
         for n, line in enumerate(f.read_text(encoding="utf-8").splitlines(), 1):
             for m in EXPECT.finditer(line):
-                sinks = frozenset(s.strip() for s in m.group(3).split(",") if s.strip())
+                sinks = frozenset(s.strip() for s in m.group(3).split(",") if s.strip() not in ("", "-"))
                 out.add((str(f.resolve()), n, m.group(1), int(m.group(2)), sinks))
     return out
 

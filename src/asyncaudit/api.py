@@ -156,7 +156,8 @@ class _Locator:
         return locate
 
 
-def analyze(paths: Sequence[str | os.PathLike[str]], config: Config | None = None) -> AnalysisResult:
+def analyze(paths: Sequence[str | os.PathLike[str]], config: Config | None = None, *,
+            audit: bool = False) -> AnalysisResult:
     """Analyze the Python code below `paths`; never imports or runs it."""
     config = config or Config()
     found = discover([Path(p) for p in paths], exclude=config.exclude)
@@ -170,11 +171,15 @@ def analyze(paths: Sequence[str | os.PathLike[str]], config: Config | None = Non
         modules.append(facts)
     libs = site_packages(config.python) if config.follow_libraries else []
     program = Program(modules, library_loader=LibraryLoader(libs) if libs else None)
-    reach = analyze_reach(program)
+    codes = rules.active(config.select, config.ignore, audit=audit)
+    reach = analyze_reach(program, full=any(rules.BY_CODE[c].needs_full for c in codes))
     locate = _Locator()(program.modules)
     found_findings = findings(reach, locate)
-    result.findings = rules.select(found_findings, config.select, config.ignore,
-                                   {m.path: m.suppressions for m in modules})
+    ctx = rules.RuleContext(program, reach, locate, frozenset(config.extra.get("entry_points", ())))
+    for code in sorted(codes & rules.CHECKS.keys()):
+        found_findings.extend(rules.CHECKS[code](ctx))
+    found_findings.sort(key=lambda x: (x.location.path, x.location.line, x.location.column, x.code))
+    result.findings = rules.select(found_findings, codes, {m.path: m.suppressions for m in modules})
     result.compliant = compliant_sites(reach, locate)
     s = result.stats
     s.files = len(found.files)

@@ -85,10 +85,11 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _rules() -> int:
-    from asyncaudit.rules import RULES
+    from asyncaudit.rules import ALL_RULES
 
-    for r in RULES:
-        print(f"{r.code}  {r.name:<24} {r.severity.label:<8} {r.summary}")
+    for r in ALL_RULES:
+        on = "" if r.default_enabled else "  (audit; check with --select)"
+        print(f"{r.code}  {r.name:<36} {r.severity.label:<8} {r.summary}{on}")
     return ExitCode.CLEAN
 
 
@@ -99,7 +100,7 @@ def _explain(code: str) -> int:
     if rule is None:
         print(f"asyncaudit: unknown rule {code!r}; see `asyncaudit rules`", file=sys.stderr)
         return ExitCode.ERROR
-    print(f"{rule.code}: {rule.name} ({rule.severity.label})\n\n{rule.summary}")
+    print(rule.doc.strip() if rule.doc else f"{rule.code}: {rule.name}\n\n{rule.summary}")
     return ExitCode.CLEAN
 
 

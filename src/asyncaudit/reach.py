@@ -26,7 +26,6 @@ from asyncaudit.catalog.loop import LOOP_CALLBACK_BASES, LOOP_DECORATORS, REGIST
 from asyncaudit.facts import ATTR, CALL, Func, Site, expr_text
 from asyncaudit.model import Chain, CompliantSite, Finding, Hop, Location, Severity
 from asyncaudit.resolve import Program, Resolution, Target
-from asyncaudit.rules import BY_CODE
 from asyncaudit.severity import assess, context_of
 
 LOOP_CATEGORY = "loop"
@@ -245,6 +244,18 @@ def _chain(r: Reach, start: Func, site: Site, first_target: str, cat: str, locat
     return Chain(cat, sink, tuple(hops))
 
 
+def chains_from(r: Reach, q: str, locate: Locate) -> tuple[Chain, ...]:
+    """The shortest chain from inside sync function q to each kind of blocking call it reaches."""
+    out = []
+    f = r.program.functions[q]
+    for cat, step in sorted(r.steps.get(q, {}).items()):
+        if step.leaf:
+            out.append(_chain(r, f, step.site, step.target, cat, locate, True))
+        else:
+            out.append(_chain(r, f, step.site, step.target, cat, locate, False))
+    return tuple(out)
+
+
 def _category_info(cat: str) -> tuple[str, str, Severity, str]:
     if cat == LOOP_CATEGORY:
         return ("AA201", "nested event loop", Severity.CRITICAL,
@@ -279,7 +290,7 @@ def findings(r: Reach, locate: Locate) -> list[Finding]:
                         cur[cat] = chain
         _drop_handle_operations(by_site)
         context = context_of(f.name, tuple(expr_text(d) for d in f.decorators),
-                             tuple(p.name for p in f.params), program.modules[f.module].path)
+                             tuple(p.name for p in f.params), f.module)
         for i in sorted(by_site):
             site = f.sites[i]
             chains = tuple(sorted(
@@ -298,7 +309,8 @@ def findings(r: Reach, locate: Locate) -> list[Finding]:
                 msg = (f"`{callee}` blocks the event loop in {_ctx(r, q)} `{f.name}`: "
                        f"reaches {kinds} through {len(chains[0].hops) - 1} sync call(s)")
                 rec = f"await asyncio.to_thread({callee}, ...) here, or {advice}"
-            out.append(Finding(code, BY_CODE[code].name, sev, locate(f, site), q, callee, chains, msg, reason, rec,
+            rule_name = "nested-event-loop" if chains[0].category == LOOP_CATEGORY else f"blocking-{chains[0].category}"
+            out.append(Finding(code, rule_name, sev, locate(f, site), q, callee, chains, msg, reason, rec,
                                r.roots[q]))
     out.sort(key=lambda x: (x.location.path, x.location.line, x.location.column, x.code))
     return out

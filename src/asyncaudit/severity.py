@@ -16,8 +16,6 @@ names which of these applied, so a reviewer can check the arithmetic.
 from __future__ import annotations
 
 import re
-from pathlib import PurePath
-
 from asyncaudit.model import Severity
 
 _REQUEST_DECORATORS = re.compile(
@@ -33,16 +31,18 @@ _STARTUP_NAMES = re.compile(
 _REQUEST_PARAMS = frozenset({"request", "req", "websocket", "ws", "scope"})
 
 
-def is_test_path(path: str) -> bool:
-    p = PurePath(path)
-    name = p.name
-    return (name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py"
-            or any(part in ("tests", "test", "testing") for part in p.parts[:-1]))
+def is_test_module(module: str) -> bool:
+    """Test code, judged by the module's dotted name (relative to its source root, so a
+    project's `tests/` count but the folder the audited tree itself sits in does not)."""
+    parts = module.split("@")[0].split(".")
+    last = parts[-1]
+    return (last.startswith("test_") or last.endswith("_test") or last == "conftest"
+            or any(p in ("tests", "test", "testing") for p in parts[:-1]))
 
 
-def context_of(name: str, decorators: tuple[str, ...], params: tuple[str, ...], path: str) -> str:
+def context_of(name: str, decorators: tuple[str, ...], params: tuple[str, ...], module: str) -> str:
     """Classify an event-loop function: test | request | pipeline | startup | other."""
-    if is_test_path(path):
+    if is_test_module(module):
         return "test"
     bare = name.lstrip("_").lower()
     if any(_REQUEST_DECORATORS.search(d) for d in decorators) or _REQUEST_PARAMS & set(params[:3]) \

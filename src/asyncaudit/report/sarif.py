@@ -12,7 +12,7 @@ from pathlib import Path
 
 from asyncaudit import __version__
 from asyncaudit.model import AnalysisResult, Location, Severity
-from asyncaudit.rules import RULES
+from asyncaudit.rules import ALL_RULES as RULES
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 HELP_URI = "https://github.com/asyncaudit/asyncaudit/blob/main/README.md#rules"

@@ -1,40 +1,41 @@
 """Rules: the registry of finding codes, selection and inline suppressions.
 
-One rule per leaf category of blocking call (the catalog's categories), plus AA201 for
-starting an event loop inside a running one.  A finding carries one chain per leaf
-category; `--select`/`--ignore` keep or drop chains by code, and a finding whose chains
-are all dropped disappears.  `# asyncaudit: ignore[AA107]` (or a bare
-`# asyncaudit: ignore`) on the boundary line silences that finding.
+`ALL_RULES` is an explicit tuple, in code order; `CHECKS` the functions of the rules that
+run after the reach stage (the blocking-call rules are the reach stage's own output).
+A blocking-call finding carries one chain per leaf category; `--select`/`--ignore` keep
+or drop chains by code, and a finding whose chains are all dropped disappears.
+`# asyncaudit: ignore[AA107]` (or a bare `# asyncaudit: ignore`) on the boundary line
+silences that finding.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
-from asyncaudit.catalog import CATEGORIES
-from asyncaudit.model import Finding, Severity
-
-
-@dataclass(frozen=True, slots=True)
-class Rule:
-    code: str
-    name: str
-    category: str
-    severity: Severity
-    summary: str
-
-
-RULES: tuple[Rule, ...] = (
-    *(Rule(c.code, f"blocking-{c.key}", c.key, c.severity,
-           f"{c.title} reached from an event-loop context without an offloader")
-      for c in sorted(CATEGORIES.values(), key=lambda c: c.code)),
-    Rule("AA201", "nested-event-loop", "loop", Severity.CRITICAL,
-         "asyncio.run() / run_until_complete() reached while an event loop is running"),
+from asyncaudit.model import Finding
+from asyncaudit.rules import (
+    aa301_async_only_helper,
+    aa302_sync_guard,
+    aa303_run_outside_entry,
+    aa304_sequential_awaits,
+    aa305_dropped_task,
+    aa306_sync_network_api,
 )
-BY_CODE = {r.code: r for r in RULES}
-CODE_OF_CATEGORY = {r.category: r.code for r in RULES}
+from asyncaudit.rules.base import Check, Rule, RuleContext
+from asyncaudit.rules.blocking import BLOCKING_RULES, NESTED_LOOP
+
+_STANDARD = (aa301_async_only_helper, aa302_sync_guard, aa303_run_outside_entry, aa304_sequential_awaits,
+             aa305_dropped_task, aa306_sync_network_api)
+
+ALL_RULES: tuple[Rule, ...] = (*BLOCKING_RULES, NESTED_LOOP, *(m.RULE for m in _STANDARD))
+RULES = ALL_RULES
+BY_CODE = {r.code: r for r in ALL_RULES}
+CODE_OF_CATEGORY = {r.category: r.code for r in ALL_RULES if r.category}
+CHECKS: dict[str, Check] = {m.RULE.code: m.check for m in _STANDARD}
+
+__all__ = ["ALL_RULES", "BY_CODE", "CHECKS", "Rule", "RuleContext", "active", "select", "suppressions"]
 
 _IGNORE = re.compile(r"#\s*asyncaudit:\s*ignore(?:\[([A-Za-z0-9_,\s]+)\])?")
 
@@ -57,22 +58,36 @@ def _matches(code: str, patterns: Iterable[str]) -> bool:
     return any(code.startswith(p.upper()) for p in patterns)
 
 
-def select(findings: list[Finding], select: tuple[str, ...], ignore: tuple[str, ...],
+def active(select: tuple[str, ...], ignore: tuple[str, ...], *, audit: bool = False) -> frozenset[str]:
+    """The codes a run reports: selected (or enabled by default) and not ignored."""
+    out = set()
+    for r in ALL_RULES:
+        chosen = _matches(r.code, select) if select else (audit or r.default_enabled)
+        if chosen and not _matches(r.code, ignore):
+            out.add(r.code)
+    return frozenset(out)
+
+
+def select(findings: list[Finding], codes: frozenset[str],
            suppressed: dict[str, dict[int, frozenset[str] | None]]) -> list[Finding]:
+    """Keep the findings (and chains) of active codes that are not suppressed."""
     out = []
     for f in findings:
         sup = suppressed.get(f.location.path, {}).get(f.location.line, frozenset())
-        chains = tuple(
-            c for c in f.chains
-            if (not select or _matches(CODE_OF_CATEGORY[c.category], select))
-            and not _matches(CODE_OF_CATEGORY[c.category], ignore)
-            and not (sup is None or CODE_OF_CATEGORY[c.category] in sup)
-        )
+        if sup is None:
+            continue
+        if not f.chains or f.code not in CODE_OF_CATEGORY.values():
+            if f.code in codes and f.code not in sup:
+                out.append(f)
+            continue
+        chains = tuple(c for c in f.chains
+                       if CODE_OF_CATEGORY[c.category] in codes and CODE_OF_CATEGORY[c.category] not in sup)
         if not chains:
             continue
         if chains != f.chains:
             top = chains[0]
-            f = replace(f, chains=chains, code=CODE_OF_CATEGORY[top.category], severity=top.severity,
-                        reason=top.reason, rule=BY_CODE[CODE_OF_CATEGORY[top.category]].name)
+            code = CODE_OF_CATEGORY[top.category]
+            f = replace(f, chains=chains, code=code, severity=top.severity, reason=top.reason,
+                        rule=BY_CODE[code].name)
         out.append(f)
     return out

@@ -1,0 +1,58 @@
+"""AA302: sync-guard-then-block.
+
+## What it does
+Finds a sync function that calls `asyncio.get_running_loop()` only to check that it runs
+inside an event loop (the result is discarded), and then blocks.
+
+## Why is this bad?
+The guard guarantees the worst case: whenever the function runs, an event loop is
+running on this thread, so every blocking call after the guard blocks that loop. The
+guard documents that callers are async, which is the signal that the function should be
+async itself.
+
+## Example
+```python
+def load_agent_profile(path: Path) -> AgentProfile:
+    asyncio.get_running_loop()  # "must be called from async code"
+    return load_agent_profile_sync(path)
+```
+
+## Use instead
+```python
+async def load_agent_profile(path: Path) -> AgentProfile:
+    return await asyncio.to_thread(load_agent_profile_sync, path)
+```
+"""
+
+from __future__ import annotations
+
+from asyncaudit.facts import CALL, Site
+from asyncaudit.model import Finding, Severity
+from asyncaudit.reach import chains_from
+from asyncaudit.rules.base import Rule, RuleContext
+
+RULE = Rule("AA302", "sync-guard-then-block", Severity.HIGH,
+            "a sync function asserts it runs inside an event loop, then blocks it",
+            doc=__doc__ or "")
+
+
+def check(ctx: RuleContext) -> list[Finding]:
+    r, program = ctx.reach, ctx.program
+    out = []
+    for q in sorted(r.steps):
+        f = program.functions[q]
+        if f.module not in program.project or not f.loop_probe or f.is_async:
+            continue
+        chains = chains_from(r, q, ctx.locate)
+        if not chains:
+            continue
+        kinds = ", ".join(dict.fromkeys(c.category for c in chains))
+        loc = ctx.locate(f, Site(CALL, f.loop_probe, 4, f.loop_probe, 4, ("?",)))
+        out.append(Finding(
+            RULE.code, RULE.name, RULE.severity, loc, q, "asyncio.get_running_loop", chains,
+            f"`{f.name}` checks that an event loop is running, then blocks it ({kinds})",
+            "the guard makes every blocking call after it run on the event loop",
+            f"make `{f.name}` `async def` and offload or replace the blocking calls "
+            f"(`await asyncio.to_thread(...)`)",
+        ))
+    return out

@@ -1,0 +1,75 @@
+"""AA303: asyncio-run-outside-entry-point.
+
+## What it does
+Finds `asyncio.run()` (and `anyio.run`, `trio.run`, `loop.run_until_complete`) called
+from a sync function that is not an entry point: not `main`, not a CLI command
+(`@app.command()`, `@click.command()`), not in a `__main__` module, not a test, and not
+listed in `entry-points` of the configuration.
+
+## Why is this bad?
+The standard allows sync wrappers only at entry points, which must bridge to async
+immediately. A library function that starts its own event loop cannot be called from
+async code (it raises "asyncio.run() cannot be called from a running event loop", see
+AA201), starts a fresh loop per call, and hides an async API behind a sync one.
+
+## Example
+```python
+def fetch_all(urls: list[str]) -> list[bytes]:
+    return asyncio.run(_fetch_all(urls))
+```
+
+## Use instead
+Expose `async def fetch_all(...)` and call `asyncio.run()` once, in `main()`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from asyncaudit.facts import CALL, Func, expr_text
+from asyncaudit.model import Finding, Severity
+from asyncaudit.rules.base import Rule, RuleContext
+from asyncaudit.severity import is_test_module
+
+RULE = Rule("AA303", "asyncio-run-outside-entry-point", Severity.MEDIUM,
+            "asyncio.run() in library code instead of an entry point", doc=__doc__ or "")
+
+_RUNNER_NAMES = frozenset({"run", "run_until_complete", "run_forever"})
+_ENTRY_NAMES = frozenset({"main", "cli", "run_cli", "entrypoint", "entry_point", "run_main", "app_main"})
+_COMMAND_DECORATOR = re.compile(r"(^|\.)(command|callback|group|main|entrypoint)$")
+
+
+def is_entry_point(f: Func, configured: frozenset[str]) -> bool:
+    if f.qualname in configured or f.name in configured:
+        return True
+    if f.name in _ENTRY_NAMES or f.name.startswith("test") or f.module.endswith("__main__"):
+        return True
+    if is_test_module(f.module):
+        return True
+    return any(_COMMAND_DECORATOR.search(expr_text(d[1] if d[0] == "c" else d)) for d in f.decorators)
+
+
+def check(ctx: RuleContext) -> list[Finding]:
+    program = ctx.program
+    out = []
+    for q in sorted(program.functions):
+        f = program.functions[q]
+        if f.module not in program.project or f.is_async or is_entry_point(f, ctx.entry_points):
+            continue
+        for site in f.sites:
+            c = site.callee
+            last = c[2] if c[0] == "a" else (c[1] if c[0] == "n" else None)
+            if site.kind != CALL or last not in _RUNNER_NAMES:
+                continue
+            res = program.resolve_site(site, f)
+            if not any(program.is_loop_runner(t) for t in res.targets):
+                continue
+            runner = next(t.name for t in res.targets if program.is_loop_runner(t))
+            guarded = " (on its no-running-loop branch)" if site.no_loop else ""
+            out.append(Finding(
+                RULE.code, RULE.name, RULE.severity, ctx.locate(f, site), q, expr_text(site.callee), (),
+                f"`{f.name}` starts an event loop with `{runner}`{guarded}: only entry points should",
+                "a sync wrapper around async code outside an entry point",
+                f"make `{f.name}` async and await the coroutine; call asyncio.run() once, in the entry point",
+            ))
+    return out

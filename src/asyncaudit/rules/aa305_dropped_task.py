@@ -1,0 +1,61 @@
+"""AA305: task-reference-dropped.
+
+## What it does
+Finds `asyncio.create_task(...)`, `asyncio.ensure_future(...)` and
+`loop.create_task(...)` used as a statement, with the task thrown away.
+
+## Why is this bad?
+The event loop keeps only a weak reference to tasks: a task nobody holds can be
+garbage-collected before it finishes, and its exception is never retrieved. It also
+escapes structured concurrency: nothing waits for it or cancels it.
+
+## Example
+```python
+asyncio.create_task(notify(user))
+```
+
+## Use instead
+```python
+async with asyncio.TaskGroup() as tg:
+    tg.create_task(notify(user))
+```
+or keep a reference (`self._tasks.add(task); task.add_done_callback(self._tasks.discard)`).
+TaskGroup and nursery `create_task`/`start_soon` calls are not reported.
+"""
+
+from __future__ import annotations
+
+from asyncaudit.facts import expr_text
+from asyncaudit.model import Finding, Severity
+from asyncaudit.rules.base import Rule, RuleContext
+
+RULE = Rule("AA305", "task-reference-dropped", Severity.MEDIUM,
+            "the task returned by create_task/ensure_future is dropped", doc=__doc__ or "")
+
+_SPAWNERS = frozenset({"asyncio.create_task", "asyncio.ensure_future", "asyncio.tasks.create_task"})
+_LOOP_TYPES = ("asyncio.AbstractEventLoop", "asyncio.BaseEventLoop", "asyncio.events.AbstractEventLoop")
+
+
+def check(ctx: RuleContext) -> list[Finding]:
+    program = ctx.program
+    out = []
+    for q in sorted(program.functions):
+        f = program.functions[q]
+        if f.module not in program.project or not f.dropped_calls:
+            continue
+        mod = program.modules[f.module]
+        for site in f.dropped_calls:
+            values = program.values(site.callee, f, mod)
+            hit = any(
+                (v[0] == "x" and v[1] in _SPAWNERS)
+                or (v[0] == "xm" and v[2] == "create_task" and v[1].startswith(_LOOP_TYPES))
+                for v in values)
+            if not hit:
+                continue
+            out.append(Finding(
+                RULE.code, RULE.name, RULE.severity, ctx.locate(f, site), q, expr_text(site.callee), (),
+                f"the task created by `{expr_text(site.callee)}` in `{f.name}` is dropped",
+                "an unreferenced task can be garbage-collected mid-flight and its errors are lost",
+                "create it in an `asyncio.TaskGroup`, or keep a reference and await or cancel it",
+            ))
+    return out
