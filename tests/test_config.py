@@ -432,6 +432,17 @@ def test_targets_prefer_given_paths_then_include(tmp_path: Path) -> None:
     assert Config().targets() == ["."]
 
 
+def test_targets_below_the_current_directory_are_relative(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path / "pyproject.toml", '[tool.asyncaudit]\ninclude = ["src", "."]\n')
+    (tmp_path / "src").mkdir()
+    monkeypatch.chdir(tmp_path)
+    c = cfg.make_config([], {})
+    assert c.include == (str(tmp_path.resolve() / "src"), str(tmp_path.resolve()))
+    assert c.targets() == ["src", "."]  # reports print paths as given: keep them short
+    monkeypatch.chdir(tmp_path / "src")
+    assert c.targets() == [".", str(tmp_path.resolve())]  # above the cwd: left absolute
+
+
 # --------------------------------------------------------------------------------------
 # fingerprint
 # --------------------------------------------------------------------------------------

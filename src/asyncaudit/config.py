@@ -202,7 +202,14 @@ def _rule_pattern(value: object, where: str) -> str:
 
 
 def override_code(key: str) -> str | None:
-    """The rule code a `severity-overrides` key names (a rule code or category key), or None."""
+    """Map a `severity-overrides` key to the rule code it names.
+
+    Args:
+        key: A rule code (`AA109`, any case) or a catalog category key (`fsmeta`).
+
+    Returns:
+        The rule code, or None when `key` names no rule.
+    """
     if key.upper() in BY_CODE:
         return key.upper()
     category = CATEGORIES.get(key.lower())
@@ -511,10 +518,16 @@ class Config:
         self.severity_overrides = overrides
 
     def targets(self, given: Sequence[str | os.PathLike[str]] = ()) -> list[str]:
-        """The paths to analyze: `given` if any, else `include` with globs expanded, else ".".
+        """The paths to analyze.
 
-        A pattern that matches nothing is kept as written, so discovery reports it as a
-        missing path instead of it vanishing silently.
+        Args:
+            given: The paths named on the command line; they win over `include`.
+
+        Returns:
+            `given` if not empty, else `include` with its globs expanded (sorted), else
+            `["."]`.  A pattern that matches nothing is kept as written, so discovery
+            reports it as missing instead of it vanishing silently.  Paths below the
+            current directory are made relative to it, as reports print them as given.
         """
         if given:
             return [os.fspath(p) for p in given]
@@ -523,15 +536,17 @@ class Config:
         out: list[str] = []
         for pattern in self.include:
             matches = sorted(glob.glob(pattern, recursive=True)) if any(c in pattern for c in "*?[") else []
-            out.extend(m for m in matches or [pattern] if m not in out)
+            out.extend(p for p in map(_near, matches or [pattern]) if p not in out)
         return out
 
     def fingerprint(self) -> str:
-        """A stable sha256 hex digest of every option that can change analysis results.
+        """Identify the options that can change analysis results, for cache invalidation.
 
-        `jobs`, `cache`, `cache_dir`, `fail_on` (it only changes the exit status) and
-        `source` are left out.  Order-insensitive options are sorted first.  The tool's
-        own version is not part of it: a cache must key on that separately.
+        Returns:
+            A stable sha256 hex digest.  `jobs`, `cache`, `cache_dir`, `fail_on` (it only
+            changes the exit status) and `source` are left out; order-insensitive options
+            are sorted first.  The tool's own version is not part of it: a cache must key
+            on that separately.
         """
         def slot(s: CallableSlot) -> list[object]:
             return [s.qualname or "", s.method or "", s.arg, s.keyword or ""]
@@ -556,6 +571,15 @@ class Config:
         # default=repr: `extra` is free-form; an unstable repr only costs cache hits
         text = json.dumps(doc, sort_keys=True, separators=(",", ":"), default=repr)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _near(path: str) -> str:
+    """`path` relative to the current directory if it lies below it, else unchanged."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # another drive (Windows)
+        return path
+    return path if rel == ".." or rel.startswith(".." + os.sep) else rel
 
 
 def _to_slot(entry: Mapping[str, Any]) -> CallableSlot:
@@ -602,7 +626,7 @@ def _relative_to(base: Path, options: dict[str, object]) -> None:
     """Resolve the file's relative `include`, `cache-dir` and `python` against `base`."""
     def resolve(p: str) -> str:
         p = os.path.expanduser(p)
-        return p if os.path.isabs(p) else os.path.join(base, p)
+        return p if os.path.isabs(p) else os.path.normpath(os.path.join(base, p))
 
     options["include"] = [resolve(p) for p in options["include"]]  # type: ignore[union-attr]
     options["cache-dir"] = resolve(options["cache-dir"])  # type: ignore[arg-type]

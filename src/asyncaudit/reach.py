@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from asyncaudit.catalog import CATEGORIES, SINKS
+from asyncaudit.catalog.async_io import async_io_category
 from asyncaudit.catalog.loop import LOOP_CALLBACK_BASES, LOOP_DECORATORS, REGISTRARS
 from asyncaudit.facts import ATTR, CALL, Func, Site, expr_text
 from asyncaudit.model import Chain, CompliantSite, Finding, Hop, Location, Severity
@@ -165,8 +166,11 @@ def analyze_reach(program: Program, *, full: bool = False) -> Reach:
             if not (f.is_async and site.awaited):
                 for cat, sink in _site_sink(program, site, res, f):
                     direct.setdefault(q, []).append((cat, sink, i))
-            elif in_project and _site_sink(program, site, res, f):
-                r.compliant.append((f, site, "awaited"))
+            elif in_project and q in r.roots:
+                cat = next((c for t in res.targets if t.kind == "ext" for c in (async_io_category(t.name),) if c),
+                           None)
+                if cat is not None:
+                    r.compliant.append((f, site, f"awaited:{cat}"))
             for t in res.targets:
                 g = _follows(program, f, site, t)
                 if g is None:
