@@ -181,6 +181,12 @@ def analyze(paths: Sequence[str | os.PathLike[str]], config: Config | None = Non
     found_findings.sort(key=lambda x: (x.location.path, x.location.line, x.location.column, x.code))
     result.findings = rules.select(found_findings, codes, {m.path: m.suppressions for m in modules})
     result.compliant = compliant_sites(reach, locate)
+    named = {f.function for f in result.findings} | {h.function for f in result.findings for c in f.chains
+                                                      for h in c.hops}
+    for q in sorted(named):
+        fn = program.functions.get(q)
+        if fn is not None:
+            result.defs[q] = (program.modules[fn.module].path, fn.line)
     s = result.stats
     s.files = len(found.files)
     s.project_modules = len(program.project)

@@ -58,6 +58,19 @@ def build_parser() -> argparse.ArgumentParser:
                        help="do not follow calls into installed third-party packages")
     check.add_argument("--jobs", "-j", type=int, default=0, help="worker processes (default: all cores)")
 
+    audit = sub.add_parser("audit", help="write the standards audit report (score, violations, evidence)")
+    audit.add_argument("paths", nargs="*", default=["."], metavar="PATH")
+    audit.add_argument("--out", metavar="FILE",
+                       help="report file (default: audits/<YYYY-MM-DD>/async-first-design.md, or .json)")
+    audit.add_argument("--format", choices=("markdown", "json"), default="markdown")
+    audit.add_argument("--previous", metavar="REPORT",
+                       help="an earlier report, for the trend (default: the newest earlier one in audits/)")
+    audit.add_argument("--date", metavar="YYYY-MM-DD", help="the report date (default: today)")
+    audit.add_argument("--exclude", action="append", default=[], metavar="GLOB")
+    audit.add_argument("--python", metavar="PATH")
+    audit.add_argument("--no-libraries", action="store_true")
+    audit.add_argument("--jobs", "-j", type=int, default=0)
+
     sub.add_parser("rules", help="list the rules")
     explain = sub.add_parser("explain", help="show a rule's documentation")
     explain.add_argument("code")
@@ -82,6 +95,52 @@ def _check(args: argparse.Namespace) -> int:
             print(f"{d.path}:{d.line or 1}: warning: {d.message}", file=sys.stderr)
     failing = [f for f in result.findings if f.severity >= args.fail_on]
     return ExitCode.FINDINGS if failing else ExitCode.CLEAN
+
+
+def _audit(args: argparse.Namespace) -> int:
+    import datetime as dt
+    import json
+    from pathlib import Path
+
+    from asyncaudit import audit as audit_mod
+    from asyncaudit.api import Config, analyze
+    from asyncaudit.report import markdown
+
+    date = args.date or audit_mod.today()
+    try:
+        dt.date.fromisoformat(date)
+    except ValueError:
+        print(f"asyncaudit: error: --date: expected YYYY-MM-DD, got {date!r}", file=sys.stderr)
+        return ExitCode.ERROR
+    ext = "md" if args.format == "markdown" else "json"
+    out = Path(args.out) if args.out else Path("audits") / date / f"async-first-design.{ext}"
+    previous = Path(args.previous) if args.previous else _newest_previous(out, date)
+    if previous is not None and not previous.is_file():
+        print(f"asyncaudit: error: --previous: no such report: {previous}", file=sys.stderr)
+        return ExitCode.ERROR
+    config = Config(exclude=tuple(args.exclude), python=args.python, follow_libraries=not args.no_libraries,
+                    jobs=args.jobs)
+    result = analyze(args.paths, config, audit=True)
+    first = Path(args.paths[0]) if args.paths else Path(".")
+    root = first if first.is_dir() else first.parent
+    report = audit_mod.build(result, root=root, date=date, previous=previous, defs=result.defs)
+    text = (markdown.render(report, root) if args.format == "markdown"
+            else json.dumps(markdown.as_dict(report, root), indent=2) + "\n")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    for d in result.diagnostics:
+        print(f"{d.path}:{d.line or 1}: warning: {d.message}", file=sys.stderr)
+    score = "n/a" if report.score is None else f"{report.score}/100"
+    print(f"score: {score}  status: {report.status}  violations: {len(report.violations)}  report: {out}")
+    return ExitCode.CLEAN
+
+
+def _newest_previous(out, date: str):  # noqa: ANN001, ANN202
+    audits = out.parent.parent
+    if not audits.is_dir():
+        return None
+    earlier = sorted(p for p in audits.glob(f"*/{out.name}") if p.parent.name < date)
+    return earlier[-1] if earlier else None
 
 
 def _rules() -> int:
@@ -110,6 +169,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "check":
             return _check(args)
+        if args.command == "audit":
+            return _audit(args)
         if args.command == "rules":
             return _rules()
         if args.command == "explain":

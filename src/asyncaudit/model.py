@@ -123,3 +123,4 @@ class AnalysisResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     stats: Stats = field(default_factory=Stats)
     roots: tuple[str, ...] = ()
+    defs: dict[str, tuple[str, int]] = field(default_factory=dict)  # function -> (path, def line)

@@ -30,6 +30,8 @@ from asyncaudit.resolve import Program, Resolution, Target
 from asyncaudit.severity import assess, context_of
 
 LOOP_CATEGORY = "loop"
+_STRUCTURED = {"asyncio.TaskGroup": "TaskGroup", "asyncio.gather": "gather", "anyio.create_task_group": "TaskGroup",
+               "trio.open_nursery": "TaskGroup"}
 _MAX_FUNCTIONS = 200_000
 _REGISTRAR_NAMES = frozenset(s.method for s in REGISTRARS if s.method) | frozenset(
     s.qualname.rpartition(".")[2] for s in REGISTRARS if s.qualname)
@@ -166,7 +168,11 @@ def analyze_reach(program: Program, *, full: bool = False) -> Reach:
             if not (f.is_async and site.awaited):
                 for cat, sink in _site_sink(program, site, res, f):
                     direct.setdefault(q, []).append((cat, sink, i))
-            elif in_project and q in r.roots:
+            if in_project and f.is_async and site.kind == CALL:
+                for t in res.targets:
+                    if t.kind == "ext" and t.name in _STRUCTURED:
+                        r.compliant.append((f, site, f"structured:{_STRUCTURED[t.name]}"))
+            if in_project and f.is_async and site.awaited and q in r.roots:
                 cat = next((c for t in res.targets if t.kind == "ext" for c in (async_io_category(t.name),) if c),
                            None)
                 if cat is not None:

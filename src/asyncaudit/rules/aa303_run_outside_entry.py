@@ -32,7 +32,8 @@ from asyncaudit.rules.base import Rule, RuleContext
 from asyncaudit.severity import is_test_module
 
 RULE = Rule("AA303", "asyncio-run-outside-entry-point", Severity.MEDIUM,
-            "asyncio.run() in library code instead of an entry point", doc=__doc__ or "")
+            "asyncio.run() in library code instead of an entry point", doc=__doc__ or "",
+            default_enabled=False, needs_full=True)
 
 _RUNNER_NAMES = frozenset({"run", "run_until_complete", "run_forever"})
 _ENTRY_NAMES = frozenset({"main", "cli", "run_cli", "entrypoint", "entry_point", "run_main", "app_main"})
@@ -47,6 +48,30 @@ def is_entry_point(f: Func, configured: frozenset[str]) -> bool:
     if is_test_module(f.module):
         return True
     return any(_COMMAND_DECORATOR.search(expr_text(d[1] if d[0] == "c" else d)) for d in f.decorators)
+
+
+def _only_entry_callers(ctx: RuleContext, q: str) -> bool:
+    """Every caller (through sync helpers, a few levels up) is an entry point."""
+    program, r = ctx.program, ctx.reach
+    seen, stack = {q}, [q]
+    found = False
+    while stack:
+        cur = stack.pop()
+        callers = {c for c, _ in r.edges_into.get(cur, ())}
+        if not callers and cur != q:
+            return False
+        for c in callers:
+            if c in seen:
+                continue
+            seen.add(c)
+            cf = program.functions[c]
+            if is_entry_point(cf, ctx.entry_points):
+                found = True
+            elif cf.is_async or len(seen) > 50:
+                return False
+            else:
+                stack.append(c)
+    return found
 
 
 def check(ctx: RuleContext) -> list[Finding]:
@@ -66,10 +91,14 @@ def check(ctx: RuleContext) -> list[Finding]:
                 continue
             runner = next(t.name for t in res.targets if program.is_loop_runner(t))
             guarded = " (on its no-running-loop branch)" if site.no_loop else ""
+            if _only_entry_callers(ctx, q):
+                sev, why = Severity.LOW, "only called from entry points, but starts a new event loop per call"
+            else:
+                sev, why = RULE.severity, "a sync wrapper around async code outside an entry point"
             out.append(Finding(
-                RULE.code, RULE.name, RULE.severity, ctx.locate(f, site), q, expr_text(site.callee), (),
+                RULE.code, RULE.name, sev, ctx.locate(f, site), q, expr_text(site.callee), (),
                 f"`{f.name}` starts an event loop with `{runner}`{guarded}: only entry points should",
-                "a sync wrapper around async code outside an entry point",
+                why,
                 f"make `{f.name}` async and await the coroutine; call asyncio.run() once, in the entry point",
             ))
     return out

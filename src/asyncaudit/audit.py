@@ -1,0 +1,684 @@
+"""Audit stage: findings -> the standards audit a senior reviewer would write.
+
+Groups related findings into violations, quotes the real code of each chain as evidence,
+writes concrete recommendations, picks the best compliant examples, computes the score
+and the Severity, Trend and Risk lines.  Everything here is a pure function of the
+`AnalysisResult` (plus, for the trend, a previous report or the tree's git history), so
+the same tree gives the same report, byte for byte, but for the date.
+
+Score (documented in the README, recomputed in the report):
+
+    weight(site) = 8 / 4 / 2 / 1 for a Critical / High / Medium / Low *base* category
+    coverage     = sum(weight of compliant I/O sites) / sum(weight of all I/O sites)
+    score        = round(100 * coverage)
+
+where the I/O sites are those in event-loop contexts: compliant ones are offloaded
+(`asyncio.to_thread`, ...) or awaited async I/O APIs; the others are the boundaries of
+blocking-call findings.  Test code is left out.
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime as _dt
+import hashlib
+import json
+import os
+import re
+import subprocess
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path, PurePath
+
+from asyncaudit.catalog import CATEGORIES, SINKS
+from asyncaudit.model import AnalysisResult, CompliantSite, Finding, Location, Severity
+from asyncaudit.severity import is_test_module
+
+STANDARD = "async-first-design"
+CATEGORY = "python"
+IMPORTANCE = "High"
+WEIGHT = {Severity.CRITICAL: 8, Severity.HIGH: 4, Severity.MEDIUM: 2, Severity.LOW: 1}
+_DEEP = 3  # chains longer than this stay their own violation
+_MAX_EVIDENCE_FUNCS = 7
+_MAX_LINE = 100
+_BLOCKING = re.compile(r"^AA(1\d\d|201)$")
+_ASYNC_ALTERNATIVE = {
+    "network": "an async client (httpx.AsyncClient, aiohttp, the SDK's async client)",
+    "database": "an async driver (asyncpg, aiosqlite, redis.asyncio)",
+    "subprocess": "asyncio.create_subprocess_exec",
+    "sleep": "asyncio.sleep",
+    "wait": "asyncio.Lock/Event/Queue",
+    "dns": "loop.getaddrinfo",
+    "file": "async file I/O (aiofiles, anyio.Path)",
+    "dirwalk": "a single offloaded walk",
+    "fsmeta": "anyio.Path / aiofiles.os",
+    "input": "input read before the loop starts",
+}
+
+
+@dataclass(slots=True)
+class Violation:
+    id: str
+    title: str
+    severity: Severity
+    reason: str
+    findings: list[Finding]
+    evidence: list[str]
+    recommendation: str
+
+    @property
+    def location(self) -> Location:
+        return self.findings[0].location
+
+
+@dataclass(slots=True)
+class Example:
+    location: Location
+    text: str
+    kind: str
+
+
+@dataclass(slots=True)
+class Trend:
+    line: str
+    previous: str | None = None
+    fixed: list[dict[str, str]] = field(default_factory=list)
+    new: list[str] = field(default_factory=list)
+    still_open: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Audit:
+    date: str
+    score: int | None
+    status: str
+    violations: list[Violation]
+    examples: list[Example]
+    summary: str
+    coverage: str
+    severity: str
+    trend: Trend
+    risk: str
+    applicable: bool = True
+    excluded_test_findings: int = 0
+    data: dict[str, object] = field(default_factory=dict)
+
+
+# ---- source access ---------------------------------------------------------------------
+
+class _Source:
+    def __init__(self) -> None:
+        self._files: dict[str, list[str]] = {}
+
+    def lines(self, path: str) -> list[str]:
+        got = self._files.get(path)
+        if got is None:
+            try:
+                got = Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
+            except OSError:
+                got = []
+            self._files[path] = got
+        return got
+
+    def line(self, path: str, n: int) -> str:
+        lines = self.lines(path)
+        return lines[n - 1] if 0 < n <= len(lines) else ""
+
+    def segment(self, loc: Location) -> str:
+        lines = self.lines(loc.path)
+        if not (0 < loc.line <= loc.end_line <= len(lines)):
+            return ""
+        if loc.line == loc.end_line:
+            return lines[loc.line - 1][loc.column - 1:loc.end_column - 1]
+        parts = [lines[loc.line - 1][loc.column - 1:], *lines[loc.line:loc.end_line - 1],
+                 lines[loc.end_line - 1][:loc.end_column - 1]]
+        return "\n".join(parts)
+
+
+def _trim(text: str) -> str:
+    text = text.rstrip()
+    return text if len(text) <= _MAX_LINE else text[:_MAX_LINE - 3].rstrip() + "..."
+
+
+def rel(path: str, root: Path) -> str:
+    try:
+        return Path(os.path.relpath(Path(path).absolute(), root.absolute())).as_posix()
+    except ValueError:
+        return Path(path).as_posix()
+
+
+# ---- grouping ------------------------------------------------------------------------------
+
+def _group_key(f: Finding) -> tuple[str, str]:
+    if not _BLOCKING.match(f.code):
+        return ("rule", f"{f.code}:{f.function}")
+    top = max(f.chains, key=lambda c: len(c.hops))
+    if len(top.hops) > _DEEP:
+        return ("deep", f.chains[0].hops[0].target)
+    return ("shallow", f.function)
+
+
+def group(findings: list[Finding]) -> list[list[Finding]]:
+    """Related findings -> one violation.
+
+    Sites that reach blocking I/O through a deep chain (more than three hops) are grouped
+    by the helper at their boundary, across async functions: one root cause.  Shallow
+    sites are grouped by the set of async functions they occur in, so the progress read
+    and the report write of the same pipeline functions are one violation.  Other rules'
+    findings attach to the blocking violation whose chains pass through their function,
+    or stand alone.
+    """
+    deep: dict[str, list[Finding]] = {}
+    shallow_by_fn: dict[str, list[Finding]] = {}
+    others: list[Finding] = []
+    for f in findings:
+        kind, key = _group_key(f)
+        if kind == "deep":
+            deep.setdefault(key, []).append(f)
+        elif kind == "shallow":
+            shallow_by_fn.setdefault(key, []).append(f)
+        else:
+            others.append(f)
+    # shallow: merge async functions that share a boundary helper
+    targets_of = {fn: {c.hops[0].target for x in fs for c in x.chains} for fn, fs in shallow_by_fn.items()}
+    parent = {fn: fn for fn in shallow_by_fn}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    by_target: dict[str, str] = {}
+    for fn in sorted(shallow_by_fn):
+        for t in sorted(targets_of[fn]):
+            if t in by_target and "." in t and not t.startswith(("builtins.", "pathlib.", "os.")):
+                parent[find(fn)] = find(by_target[t])
+            by_target.setdefault(t, fn)
+    shallow: dict[str, list[Finding]] = {}
+    for fn in sorted(shallow_by_fn):
+        shallow.setdefault(find(fn), []).extend(shallow_by_fn[fn])
+    groups = [sorted(g, key=_order) for g in (*deep.values(), *shallow.values())]
+    # other rules: attach where their function is a hop of a blocking chain
+    hop_owner: dict[str, int] = {}
+    for i, g in enumerate(groups):
+        for f in g:
+            for c in f.chains:
+                for h in c.hops:
+                    hop_owner.setdefault(h.target, i)
+    standalone: dict[str, list[Finding]] = {}
+    for f in sorted(others, key=_order):
+        owner = hop_owner.get(f.function)
+        if owner is not None and f.code in ("AA301", "AA302"):
+            groups[owner].append(f)
+        else:
+            standalone.setdefault(f"{f.code}:{f.function}" if f.code not in ("AA304", "AA305")
+                                  else f"{f.code}:{f.location.path}", []).append(f)
+    groups.extend(standalone.values())
+    return groups
+
+
+def _order(f: Finding) -> tuple[str, int, int, str]:
+    return (f.location.path, f.location.line, f.location.column, f.code)
+
+
+# ---- evidence --------------------------------------------------------------------------------
+
+def _def_header(src: _Source, path: str, line: int) -> str:
+    text = src.line(path, line)
+    stripped = text.strip()
+    if stripped.startswith("@"):  # decorated: find the def below
+        for n in range(line, line + 20):
+            t = src.line(path, n)
+            if t.lstrip().startswith(("def ", "async def ")):
+                text, stripped = t, t.strip()
+                break
+    indent = text[: len(text) - len(text.lstrip())]
+    m = re.match(r"(async\s+def|def)\s+(\w+)", stripped)
+    if not m:
+        return _trim(text)
+    if stripped.endswith(":") and len(text) <= _MAX_LINE:
+        return text.rstrip()
+    return f"{indent}{m.group(1)} {m.group(2)}(...):"
+
+
+def _first_line_of_call(src: _Source, loc: Location) -> str:
+    return _trim(src.line(loc.path, loc.line))
+
+
+def evidence(fs: list[Finding], src: _Source, defs: dict[str, tuple[str, int]]) -> list[str]:
+    """Code blocks: each function of the violation, its def line and the lines of its hops."""
+    order: list[str] = []
+    shown: dict[str, set[int]] = {}
+    paths: dict[str, str] = {}
+
+    def add(func: str, path: str, line: int) -> None:
+        if func not in shown:
+            order.append(func)
+            shown[func] = set()
+            paths[func] = path
+        shown[func].add(line)
+
+    for f in fs:
+        add(f.function, f.location.path, f.location.line)
+    for f in fs:
+        for c in f.chains:
+            for h in c.hops[1:]:
+                add(h.function, h.location.path, h.location.line)
+    blocks: list[str] = []
+    current: list[str] = []
+    last_path = None
+    for func in order[:_MAX_EVIDENCE_FUNCS]:
+        path = paths[func]
+        def_path, def_line = defs.get(func, (path, 0))
+        lines = sorted(shown[func])
+        if def_line and def_line in lines:
+            lines.remove(def_line)  # the finding is the def itself (AA301, AA306)
+        chunk = []
+        if def_line:
+            chunk.append(_def_header(src, def_path, def_line))
+        prev = def_line
+        for n in lines:
+            text = src.line(path, n)
+            if not text.strip():
+                continue
+            if prev and n > prev + 1:
+                indent = text[: len(text) - len(text.lstrip())]
+                chunk.append(f"{indent}...")
+            chunk.append(_trim(text))
+            prev = n
+        if last_path is not None and path != last_path and current:
+            blocks.append(_dedent("\n".join(current)))
+            current = []
+        if current:
+            current.append("")
+        current.extend(chunk)
+        last_path = path
+    if current:
+        blocks.append(_dedent("\n".join(current)))
+    if len(order) > _MAX_EVIDENCE_FUNCS:
+        blocks[-1] += f"\n# ... and {len(order) - _MAX_EVIDENCE_FUNCS} more functions on these chains"
+    return blocks
+
+
+def _dedent(text: str) -> str:
+    lines = text.split("\n")
+    indents = [len(ln) - len(ln.lstrip()) for ln in lines if ln.strip()]
+    cut = min(indents) if indents else 0
+    return "\n".join(ln[cut:] for ln in lines)
+
+
+# ---- recommendations -------------------------------------------------------------------------
+
+def to_thread_call(src: _Source, f: Finding) -> str | None:
+    """`await asyncio.to_thread(func, args...)` for the boundary call, from its source."""
+    seg = src.segment(f.location)
+    try:
+        node = ast.parse(seg.strip(), mode="eval").body
+    except (SyntaxError, ValueError, RecursionError):
+        return None
+    if not isinstance(node, ast.Call):
+        return None
+    parts = [ast.unparse(node.func)]
+    parts += [ast.unparse(a) for a in node.args]
+    parts += [f"{k.arg}={ast.unparse(k.value)}" if k.arg else f"**{ast.unparse(k.value)}" for k in node.keywords]
+    text = f"await asyncio.to_thread({', '.join(parts)})"
+    return text if len(text) <= 140 else f"await asyncio.to_thread({parts[0]}, ...)"
+
+
+def recommendation(fs: list[Finding], src: _Source, root: Path) -> str:
+    blocking = [f for f in fs if _BLOCKING.match(f.code)]
+    parts: list[str] = []
+    if blocking:
+        calls = []
+        for f in blocking:
+            alt = SINKS[f.chains[0].sink].alternative if f.chains[0].sink in SINKS else ""
+            if len(f.chains) == 1 and len(f.chains[0].hops) == 1 and alt.startswith("asyncio."):
+                calls.append(f"`await {alt}(...)` instead of `{f.callee}` ({_where(f, root)})")
+                continue
+            if f.code == "AA201":
+                calls.append(f"await the coroutine instead of `{f.callee}` ({_where(f, root)})")
+                continue
+            t = to_thread_call(src, f)
+            calls.append(f"`{t}` ({_where(f, root)})" if t else f"offload `{f.callee}` ({_where(f, root)})")
+        calls = list(dict.fromkeys(calls))
+        shown = calls[:4]
+        more = f", and the {len(calls) - 4} other sites listed" if len(calls) > 4 else ""
+        parts.append("Offload at the boundary: " + "; ".join(shown) + more + ".")
+        helpers = sorted({f.chains[0].hops[0].target.rsplit(".", 1)[-1] for f in blocking
+                          if len(f.chains[0].hops) > 1})
+        kinds = {c.category for f in blocking for c in f.chains}
+        advice = _join(list(dict.fromkeys(_ASYNC_ALTERNATIVE[k] for k in sorted(kinds) if k in _ASYNC_ALTERNATIVE)))
+        if helpers:
+            names = _join([f"`{h}`" for h in helpers[:5]])
+            parts.append(f"Better, make {names} async on {advice or 'async I/O'} and await "
+                         f"{'it' if len(helpers) == 1 else 'them'}.")
+        elif advice:
+            parts.append(f"Or move to {advice}.")
+    for f in fs:
+        if not _BLOCKING.match(f.code):
+            parts.append(f"{f.code} ({_where(f, root)}): {f.recommendation}.")
+    return " ".join(dict.fromkeys(parts))
+
+
+def _where(f: Finding, root: Path) -> str:
+    return f"{PurePath(f.location.path).name}:{f.location.line}"
+
+
+def _title(fs: list[Finding]) -> str:
+    blocking = [f for f in fs if _BLOCKING.match(f.code)]
+    if not blocking:
+        f = fs[0]
+        fn = f.function.rsplit(".", 1)[-1]
+        titles = {
+            "AA301": f"Sync helper `{fn}` does I/O but is only called from async code",
+            "AA302": f"`{fn}` asserts it runs in an event loop, then blocks it",
+            "AA303": f"`{fn}` starts an event loop outside an entry point",
+            "AA304": f"Independent awaits run one at a time in {PurePath(f.location.path).name}",
+            "AA305": f"Tasks created and dropped in {PurePath(f.location.path).name}",
+            "AA306": f"Public sync API `{fn}` does network I/O",
+        }
+        return titles.get(f.code, f.message)
+    kinds = [CATEGORIES[c].title if c in CATEGORIES else "nested event loop"
+             for c in dict.fromkeys(c.category for f in blocking for c in f.chains)]
+    kind = _join(kinds[:3])
+    fns = list(dict.fromkeys(f.function.rsplit(".", 1)[-1] for f in blocking))
+    where = _join([f"`{n}`" for n in fns[:3]]) + (f" and {len(fns) - 3} more" if len(fns) > 3 else "")
+    depth = max(len(c.hops) for f in blocking for c in f.chains)
+    if depth > _DEEP:
+        helper = blocking[0].chains[0].hops[0].target.rsplit(".", 1)[-1]
+        return f"Async {where} reach{'es' if len(fns) == 1 else ''} blocking {kind} through `{helper}` ({depth - 1}-call chain)"
+    return f"Synchronous {kind} inside async {where}"
+
+
+def _join(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _violation_id(fs: list[Finding], root: Path) -> str:
+    kind, key = _group_key(fs[0])
+    keys = sorted({_group_key(f)[1] for f in fs})
+    text = "\x1f".join([kind, *keys])
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+# ---- compliant examples ----------------------------------------------------------------------
+
+def examples(result: AnalysisResult, root: Path) -> list[Example]:
+    """The best real instances of the standard followed, one per file, by kind."""
+    def test(c: CompliantSite) -> bool:
+        return is_test_module(c.function.rsplit(".", 1)[0]) or "test" in PurePath(c.location.path).parts[:-1]
+
+    sites = [c for c in result.compliant if not test(c)]
+    out: list[Example] = []
+    used_files: set[str] = set()
+    # async layers: classes whose methods offload their blocking I/O
+    by_class: dict[str, list[CompliantSite]] = {}
+    for c in sites:
+        if c.how.startswith("offloaded"):
+            owner = c.function.rsplit(".", 1)[0]
+            if owner.rsplit(".", 1)[-1][:1].isupper():
+                by_class.setdefault(owner, []).append(c)
+    for owner, cs in sorted(by_class.items(), key=lambda kv: (-len({c.function for c in kv[1]}), kv[0])):
+        methods = sorted({c.function.rsplit(".", 1)[-1] for c in cs})
+        if len(methods) < 2:
+            continue
+        offloader = cs[0].how.split(":", 1)[1]
+        out.append(Example(cs[0].location, f"`{owner.rsplit('.', 1)[-1]}` offloads the blocking I/O of "
+                           f"{len(methods)} async methods ({_join([f'`{m}`' for m in methods[:4]])}) "
+                           f"with `{offloader}`", "layer"))
+        used_files.add(cs[0].location.path)
+        if len(out) >= 2:
+            break
+    kinds = (
+        ("taskgroup", lambda c: c.how == "structured:TaskGroup",
+         lambda c: f"`{_fn(c)}` runs concurrent work in an `asyncio.TaskGroup`"),
+        ("gather", lambda c: c.how == "structured:gather",
+         lambda c: f"`{_fn(c)}` awaits independent work concurrently with `asyncio.gather`"),
+        ("offload", lambda c: c.how.startswith("offloaded"),
+         lambda c: f"`{_fn(c)}` offloads `{_offloaded_name(c)}` with `{c.how.split(':', 1)[1]}`"),
+        ("awaited", lambda c: c.how.startswith("awaited"),
+         lambda c: f"`{_fn(c)}` awaits async {c.how.split(':', 1)[1]} I/O (`{c.callee}`)"),
+    )
+    for kind, pred, text in kinds:
+        for c in sites:
+            if pred(c) and c.location.path not in used_files:
+                out.append(Example(c.location, text(c), kind))
+                used_files.add(c.location.path)
+                break
+    return out[:6]
+
+
+def _fn(c: CompliantSite) -> str:
+    return c.function.rsplit(".", 1)[-1]
+
+
+def _offloaded_name(c: CompliantSite) -> str:
+    return c.callee if c.callee not in ("asyncio.to_thread", "loop.run_in_executor") else "a blocking call"
+
+
+# ---- score -----------------------------------------------------------------------------------
+
+def _site_weight_compliant(c: CompliantSite) -> int:
+    kind = c.how.split(":", 1)[1] if c.how.startswith("awaited:") else None
+    if kind in CATEGORIES:
+        return WEIGHT[CATEGORIES[kind].severity]
+    return WEIGHT[Severity.MEDIUM]
+
+
+def _base_weight(f: Finding) -> int:
+    sevs = [CATEGORIES[c.category].severity if c.category in CATEGORIES else Severity.CRITICAL for c in f.chains]
+    return WEIGHT[max(sevs)] if sevs else WEIGHT[Severity.MEDIUM]
+
+
+# ---- trend -----------------------------------------------------------------------------------
+
+_DATA = re.compile(r"<!--\s*asyncaudit-data:\s*(\{.*?\})\s*-->", re.S)
+
+
+def read_previous(path: Path) -> dict[str, object] | None:
+    try:
+        m = _DATA.search(path.read_text(encoding="utf-8"))
+        return json.loads(m.group(1)) if m else None
+    except (OSError, ValueError):
+        return None
+
+
+def trend(violations: list[Violation], previous: Path | None, prev_data: dict[str, object] | None,
+          score: int | None, result: AnalysisResult, root: Path) -> Trend:
+    if prev_data is not None and previous is not None:
+        prev = {v["id"]: v for v in prev_data.get("violations", [])}  # type: ignore[union-attr]
+        cur = {v.id: v for v in violations}
+        fixed = [prev[k] for k in prev if k not in cur]
+        new = [cur[k].title for k in cur if k not in prev]
+        still = [cur[k].title for k in cur if k in prev]
+        pscore = prev_data.get("score")
+        move = ""
+        if isinstance(pscore, int) and score is not None:
+            move = f"; score {pscore} → {score} ({score - pscore:+d})"
+        line = (f"Since the previous audit ({prev_data.get('date', '?')}, `{previous.as_posix()}`): "
+                f"{len(fixed)} violation{'s' if len(fixed) != 1 else ''} fixed, {len(new)} new, "
+                f"{len(still)} still open{move}.")
+        return Trend(line, previous.as_posix(), [{"id": str(v["id"]), "title": str(v["title"])} for v in fixed],
+                     new, still)
+    return _git_trend(violations, result, root)
+
+
+def _git_trend(violations: list[Violation], result: AnalysisResult, root: Path) -> Trend:
+    try:
+        top = subprocess.run(["git", "-C", str(root), "rev-parse", "--show-toplevel"], capture_output=True,
+                             text=True, timeout=20, check=True).stdout.strip()
+        head = subprocess.run(["git", "-C", top, "log", "-1", "--format=%cI"], capture_output=True,
+                              text=True, timeout=20, check=True).stdout.strip()
+        since = (_dt.datetime.fromisoformat(head) - _dt.timedelta(days=90)).isoformat()
+        out = subprocess.run(["git", "-C", top, "log", f"--since={since}", "--name-only", "--format="],
+                             capture_output=True, text=True, timeout=60, check=True).stdout
+    except (OSError, subprocess.SubprocessError, ValueError):
+        return Trend("Not computed: no previous report and no git history for this tree.")
+    recent = {str((Path(top) / p).resolve()) for p in out.splitlines() if p.endswith(".py")}
+    if not recent:
+        return Trend("No Python file changed in the 90 days before the last commit; nothing to compare.")
+    sites = [f for v in violations for f in v.findings if _BLOCKING.match(f.code)]
+    comp = [c for c in result.compliant]
+
+    def share(pred) -> tuple[int, int]:  # noqa: ANN001
+        bad = sum(1 for f in sites if pred(f.location.path))
+        good = sum(1 for c in comp if pred(c.location.path))
+        return bad, good
+
+    def is_recent(p: str) -> bool:
+        return str(Path(p).resolve()) in recent
+
+    rb, rg = share(is_recent)
+    ob, og = share(lambda p: not is_recent(p))
+
+    def pct(bad: int, good: int) -> str:
+        return f"{100 * good / (good + bad):.0f}% compliant" if good + bad else "no I/O sites"
+
+    verdict = ""
+    if rb + rg and ob + og:
+        r, o = rg / (rb + rg), og / (ob + og)
+        verdict = (" Recent code is more async-first than older code." if r > o + 0.05 else
+                   " Recent code is less async-first than older code." if r < o - 0.05 else
+                   " Recent and older code are about as async-first.")
+    return Trend(f"Files changed in the 90 days before the last commit: {rb} blocking and {rg} compliant "
+                 f"I/O sites ({pct(rb, rg)}); older files: {ob} blocking and {og} compliant "
+                 f"({pct(ob, og)}).{verdict}")
+
+
+# ---- the audit -------------------------------------------------------------------------------
+
+def build(result: AnalysisResult, *, root: Path, date: str, previous: Path | None = None,
+          defs: dict[str, tuple[str, int]] | None = None) -> Audit:
+    src = _Source()
+    defs = defs or {}
+    test_findings = [f for f in result.findings if is_test_module(f.function.rsplit(".", 1)[0])
+                     or _in_tests(f.location.path, root)]
+    findings = [f for f in result.findings if f not in test_findings]
+    compliant = [c for c in result.compliant if not _in_tests(c.location.path, root)]
+    s = result.stats
+    if s.async_functions == 0 and s.loop_callbacks == 0:
+        return _not_applicable(result, date, root)
+    groups = group(findings)
+    violations = []
+    for g in groups:
+        sev = max(f.severity for f in g)
+        pool = [f for f in g if _BLOCKING.match(f.code)] or g
+        top = max(pool, key=lambda f: (f.severity, -len(f.chains[0].hops) if f.chains else 0))
+        violations.append(Violation(_violation_id(g, root), _title(g), sev, top.reason, g, evidence(g, src, defs),
+                                    recommendation(g, src, root)))
+    violations.sort(key=lambda v: (-v.severity, v.location.path, v.location.line))
+    blocking = [f for f in findings if _BLOCKING.match(f.code)]
+    wc = sum(_site_weight_compliant(c) for c in compliant if c.how.startswith(("offloaded", "awaited")))
+    nc = sum(1 for c in compliant if c.how.startswith(("offloaded", "awaited")))
+    wb = sum(_base_weight(f) for f in blocking)
+    off = sum(1 for c in compliant if c.how.startswith("offloaded"))
+    aw = sum(1 for c in compliant if c.how.startswith("awaited"))
+    if wc + wb:
+        cov = wc / (wc + wb)
+        score: int | None = round(100 * cov)
+        coverage = (f"{nc} of {nc + len(blocking)} I/O sites in event-loop contexts follow the standard "
+                    f"({off} offloaded, {aw} awaited async I/O); {len(blocking)} block the loop. Weighted by "
+                    f"the base severity of their I/O (Critical 8, High 4, Medium 2, Low 1): compliant {wc}, "
+                    f"blocking {wb}; {wc} / ({wc} + {wb}) = {100 * cov:.1f}% → score {score}.")
+    else:
+        score = 100
+        coverage = ("No I/O site was found in an event-loop context (no blocking call, offload or awaited "
+                    "async I/O): nothing blocks the loop; score 100 by absence of violations.")
+    by_sev = Counter(v.severity for v in violations)
+    sev_counts = ", ".join(f"{by_sev[x]} {x.label}" for x in sorted(Severity, reverse=True) if by_sev[x]) or "none"
+    if violations:
+        worst = violations[0]
+        severity = (f"{len(violations)} violation{'s' if len(violations) != 1 else ''} ({sev_counts}) over "
+                    f"{sum(len(v.findings) for v in violations)} sites. Highest: {worst.severity.label} — "
+                    f"{worst.title} (`{rel(worst.location.path, root)}:{worst.location.line}`): {worst.reason}.")
+    else:
+        severity = "No violation."
+    high = [v for v in violations if v.severity >= Severity.HIGH]
+    status = "clean" if score is not None and score >= 90 and not high else "violations-found"
+    prev_data = read_previous(previous) if previous else None
+    tr = trend(violations, previous, prev_data, score, result, root)
+    risk = _risk(violations, findings)
+    summary = _summary(result, violations, compliant, findings, root)
+    audit = Audit(date, score, status, violations, examples(result, root), summary, coverage, severity, tr,
+                  risk, excluded_test_findings=len(test_findings))
+    audit.data = {
+        "standard": STANDARD, "date": date, "score": score, "status": status,
+        "violations": [{"id": v.id, "title": v.title, "severity": v.severity.label,
+                        "sites": len(v.findings)} for v in violations],
+    }
+    return audit
+
+
+def _in_tests(path: str, root: Path) -> bool:
+    parts = PurePath(rel(path, root)).parts
+    return any(p in ("tests", "test", "testing") for p in parts[:-1]) or parts[-1].startswith("test_") \
+        or parts[-1] == "conftest.py"
+
+
+def _risk(violations: list[Violation], findings: list[Finding]) -> str:
+    if not violations:
+        return "Low — nothing on the event-loop paths blocks."
+    top = max(v.severity for v in violations)
+    blocking = [f for f in findings if _BLOCKING.match(f.code)]
+    loops = sum(1 for f in blocking if any(h.in_loop for c in f.chains for h in c.hops))
+    hot = sum(1 for f in blocking if "request" in f.reason or "pipeline" in f.reason)
+    kinds = Counter(c.category for f in blocking for c in f.chains)
+    common = ", ".join(f"{CATEGORIES[k].title if k in CATEGORIES else k} ({n})" for k, n in kinds.most_common(3))
+    parts = [f"{top.label} — {len(blocking)} blocking sites"]
+    if hot:
+        parts.append(f"{hot} on request or long-running pipeline paths, where every block stalls all "
+                     "concurrent work")
+    if loops:
+        parts.append(f"{loops} repeated per item, so the stall grows with the workload")
+    if common:
+        parts.append(f"most common: {common}")
+    return "; ".join(parts) + "."
+
+
+def _summary(result: AnalysisResult, violations: list[Violation], compliant: list[CompliantSite],
+             findings: list[Finding], root: Path) -> str:
+    s = result.stats
+    blocking = [f for f in findings if _BLOCKING.match(f.code)]
+    text = (f"asyncaudit traced {s.async_functions} async functions and {s.loop_callbacks} event-loop callbacks "
+            f"in {s.files} files through {s.reached_functions} functions on event-loop paths "
+            f"({100 * s.resolved_share:.0f}% of their call sites resolved). ")
+    if not violations:
+        return text + (f"No blocking call was found on those paths; {len(compliant)} I/O sites are offloaded "
+                       "or awaited async I/O, as the standard asks.")
+    dirs = Counter(str(PurePath(rel(f.location.path, root)).parent) for f in blocking)
+    where = _join([f"`{d}`" for d, _ in dirs.most_common(3)])
+    worst = [v for v in violations if v.severity == violations[0].severity][:2]
+    text += (f"{len(blocking)} call sites block the event loop, grouped into "
+             f"{sum(1 for v in violations if any(_BLOCKING.match(f.code) for f in v.findings))} violations")
+    design = sum(1 for v in violations if not any(_BLOCKING.match(f.code) for f in v.findings))
+    if design:
+        text += f", and {design} more violate the rest of the standard (design, structured concurrency)"
+    text += ". "
+    text += f"The highest-impact ({violations[0].severity.label}) are: " + "; ".join(
+        f"{v.title.rstrip('.')}" for v in worst) + ". "
+    if where:
+        text += f"Blocking sites are concentrated in {where}. "
+    if compliant:
+        text += (f"{len(compliant)} I/O sites already follow the standard (offloaded or awaited async I/O).")
+    return text.strip()
+
+
+def _not_applicable(result: AnalysisResult, date: str, root: Path) -> Audit:
+    s = result.stats
+    msg = (f"No async code was found in {s.files} files: no `async def` and no event-loop callback. The "
+           "Async-First Design standard audits event-loop paths, so there is nothing to score here; "
+           "score and status are `n/a` rather than a number that would mean something else.")
+    audit = Audit(date, None, "not-applicable", [], [], msg,
+                  "Not applicable: no event-loop context.", "Not applicable.",
+                  Trend("Not applicable."), "Not applicable: code without an event loop cannot block one.",
+                  applicable=False)
+    audit.data = {"standard": STANDARD, "date": date, "score": None, "status": "not-applicable",
+                  "violations": []}
+    return audit
+
+
+def today() -> str:
+    return _dt.date.today().isoformat()
