@@ -344,7 +344,7 @@ def recommendation(fs: list[Finding], src: _Source, root: Path) -> str:
         calls = list(dict.fromkeys(calls))
         shown = calls[:4]
         more = f", and the {len(calls) - 4} other sites listed" if len(calls) > 4 else ""
-        parts.append("Offload at the boundary: " + "; ".join(shown) + more + ".")
+        parts.append("At the boundary: " + "; ".join(shown) + more + ".")
         helpers = sorted({f.chains[0].hops[0].target.rsplit(".", 1)[-1] for f in blocking
                           if len(f.chains[0].hops) > 1})
         kinds = {c.category for f in blocking for c in f.chains}
@@ -353,7 +353,7 @@ def recommendation(fs: list[Finding], src: _Source, root: Path) -> str:
             names = _join([f"`{h}`" for h in helpers[:5]])
             parts.append(f"Better, make {names} async on {advice or 'async I/O'} and await "
                          f"{'it' if len(helpers) == 1 else 'them'}.")
-        elif advice:
+        elif advice and not all("instead of" in c for c in calls):
             parts.append(f"Or move to {advice}.")
     for f in fs:
         if not _BLOCKING.match(f.code):
@@ -398,6 +398,8 @@ def _join(items: list[str]) -> str:
 
 
 def _violation_id(fs: list[Finding], root: Path) -> str:
+    # the root cause only: rule findings attached to a blocking group do not change its id
+    fs = [f for f in fs if _BLOCKING.match(f.code)] or fs
     kind, key = _group_key(fs[0])
     keys = sorted({_group_key(f)[1] for f in fs})
     text = "\x1f".join([kind, *keys])

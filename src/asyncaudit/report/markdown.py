@@ -34,9 +34,9 @@ def render(audit: Audit, root: Path) -> str:
         "",
         "# Standards Audit: Async-First Design",
         "",
-        f"**Standard:** `python/{STANDARD}`",
-        f"**Date:** {audit.date}",
-        f"**Score:** {_yaml_scalar(audit.score)}{'/100' if audit.score is not None else ''}",
+        f"**Standard:** `python/{STANDARD}`  ",  # two trailing spaces: one line each when rendered
+        f"**Date:** {audit.date}  ",
+        f"**Score:** {_yaml_scalar(audit.score)}{'/100' if audit.score is not None else ''}  ",
         f"**Importance:** {IMPORTANCE}",
         "",
         "## Summary",

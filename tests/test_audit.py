@@ -1,0 +1,99 @@
+"""`asyncaudit audit`: the report's format, arithmetic, determinism and trend."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+from markdown_it import MarkdownIt
+
+FIXTURES = Path(__file__).parent / "fixtures" / "audit"
+FRONT_MATTER_KEYS = ["standard", "category", "score", "importance", "violations_count", "date", "status"]
+
+
+def audit(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "asyncaudit", "audit", *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=120)
+
+
+def _front_matter(text: str) -> dict:
+    assert text.startswith("---\n")
+    return yaml.safe_load(text.split("---", 2)[1])
+
+
+def test_report_format_and_default_location(tmp_path: Path) -> None:
+    tree = tmp_path / "service"
+    shutil.copytree(FIXTURES / "service", tree)
+    p = audit(".", "--date", "2026-03-01", cwd=tree)
+    assert p.returncode == 0, p.stderr
+    report = tree / "audits" / "2026-03-01" / "async-first-design.md"
+    assert f"report: {Path('audits/2026-03-01/async-first-design.md')}" in p.stdout
+    text = report.read_text(encoding="utf-8")
+    fm = _front_matter(text)
+    assert list(fm) == FRONT_MATTER_KEYS
+    assert fm["standard"] == "async-first-design" and fm["status"] == "violations-found"
+    assert fm["violations_count"] == len(re.findall(r"^### Violation \d+:", text, re.M)) >= 2
+    for section in ("## Summary", "## Violations", "## Compliant Examples", "## Scoring Rationale"):
+        assert section in text
+    for line in ("- **Coverage:**", "- **Severity:**", "- **Trend:**", "- **Risk:**"):
+        assert line in text
+    # evidence quotes the real code of the chain, and the recommendation is concrete
+    assert "def read_settings(path: Path) -> str:" in text and "with open(path) as fh:" in text
+    assert "await asyncio.to_thread(read_settings, path)" in text
+    assert "await asyncio.sleep(...)" in text
+    assert "`Store` offloads the blocking I/O of 2 async methods" in text
+    # renders: every fence closed, headings and lists present
+    html = MarkdownIt("commonmark").render(text.split("---", 2)[2])
+    assert text.count("```") % 2 == 0 and "<h3>Violation 1:" in html and "<pre><code" in html
+
+
+def test_score_is_recomputable(tmp_path: Path) -> None:
+    out = tmp_path / "r.json"
+    p = audit(str(FIXTURES / "service"), "--format", "json", "--out", str(out), "--date", "2026-03-01",
+              cwd=tmp_path)
+    assert p.returncode == 0, p.stderr
+    data = json.loads(out.read_text())
+    cov = data["scoring_rationale"]["coverage"]
+    wc, wb = map(int, re.search(r"compliant (\d+), blocking (\d+)", cov).groups())
+    assert data["score"] == round(100 * wc / (wc + wb))
+    assert data["violations_count"] == len(data["violations"])
+    assert all(v["severity"] in ("Critical", "High", "Medium", "Low") for v in data["violations"])
+
+
+def test_same_tree_same_bytes(tmp_path: Path) -> None:
+    a, b = tmp_path / "a.md", tmp_path / "b.md"
+    for out in (a, b):
+        assert audit(str(FIXTURES / "service"), "--out", str(out), "--date", "2026-03-01", cwd=tmp_path).returncode == 0
+    assert a.read_bytes() == b.read_bytes()
+
+
+def test_no_async_code_is_not_scored(tmp_path: Path) -> None:
+    out = tmp_path / "r.md"
+    p = audit(str(FIXTURES / "noasync"), "--out", str(out), cwd=tmp_path)
+    assert p.returncode == 0 and "score: n/a" in p.stdout
+    text = out.read_text()
+    fm = _front_matter(text)
+    assert fm["score"] == "n/a" and fm["status"] == "not-applicable"
+    assert "No async code was found" in text
+
+
+def test_trend_against_previous_report(tmp_path: Path) -> None:
+    tree = tmp_path / "service"
+    shutil.copytree(FIXTURES / "service", tree)
+    assert audit(".", "--date", "2026-03-01", cwd=tree).returncode == 0
+    handlers = tree / "app" / "handlers.py"
+    handlers.write_text(handlers.read_text().replace("    settings = read_settings(path)",
+                                                     "    settings = await asyncio.to_thread(read_settings, path)"))
+    p = audit(".", "--date", "2026-03-08", cwd=tree)  # finds audits/2026-03-01 by itself
+    assert p.returncode == 0, p.stderr
+    text = (tree / "audits" / "2026-03-08" / "async-first-design.md").read_text()
+    trend = re.search(r"- \*\*Trend:\*\* (.*)", text).group(1)
+    assert "1 violation fixed, 0 new, 2 still open" in trend
+    old, new = re.search(r"score (\d+) → (\d+)", trend).groups()
+    assert int(new) > int(old)
+    assert "- **Fixed (1):**" in text and "read_settings" in text.split("- **Fixed (1):**")[1].split("- **New")[0]
