@@ -96,4 +96,4 @@ def test_trend_against_previous_report(tmp_path: Path) -> None:
     assert "1 violation fixed, 0 new, 2 still open" in trend
     old, new = re.search(r"score (\d+) → (\d+)", trend).groups()
     assert int(new) > int(old)
-    assert "- **Fixed (1):**" in text and "read_settings" in text.split("- **Fixed (1):**")[1].split("- **New")[0]
+    assert "handle_request" in text.split("- **Fixed (1):**")[1].split("- **New")[0]
