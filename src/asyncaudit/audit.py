@@ -212,10 +212,19 @@ def group(findings: list[Finding]) -> list[list[Finding]]:
         if owner is not None and f.code in ("AA301", "AA302"):
             groups[owner].append(f)
         else:
-            standalone.setdefault(f"{f.code}:{f.function}" if f.code not in ("AA304", "AA305")
-                                  else f"{f.code}:{f.location.path}", []).append(f)
+            standalone.setdefault(_standalone_key(f), []).append(f)
     groups.extend(standalone.values())
     return groups
+
+
+def _standalone_key(f: Finding) -> str:
+    # structured-concurrency findings are one pattern across the codebase; sync network
+    # APIs one per file (a client class and its methods); the others one per function
+    if f.code in ("AA304", "AA305"):
+        return f.code
+    if f.code == "AA306":
+        return f"{f.code}:{f.location.path}"
+    return f"{f.code}:{f.function}"
 
 
 def _order(f: Finding) -> tuple[str, int, int, str]:
@@ -355,9 +364,16 @@ def recommendation(fs: list[Finding], src: _Source, root: Path) -> str:
                          f"{'it' if len(helpers) == 1 else 'them'}.")
         elif advice and not all("instead of" in c for c in calls):
             parts.append(f"Or move to {advice}.")
+    by_code: dict[str, list[Finding]] = {}
     for f in fs:
         if not _BLOCKING.match(f.code):
-            parts.append(f"{f.code} ({_where(f, root)}): {f.recommendation}.")
+            by_code.setdefault(f.code, []).append(f)
+    for code, group_ in by_code.items():
+        if len(group_) == 1:
+            parts.append(f"{code} ({_where(group_[0], root)}): {group_[0].recommendation}.")
+        else:
+            parts.append(f"{code}, at each of the {len(group_)} sites listed: "
+                         f"{group_[0].recommendation.replace(group_[0].callee, 'it') if code in ('AA301', 'AA306') else group_[0].recommendation}.")
     return " ".join(dict.fromkeys(parts))
 
 
@@ -374,9 +390,10 @@ def _title(fs: list[Finding]) -> str:
             "AA301": f"Sync helper `{fn}` does I/O but is only called from async code",
             "AA302": f"`{fn}` asserts it runs in an event loop, then blocks it",
             "AA303": f"`{fn}` starts an event loop outside an entry point",
-            "AA304": f"Independent awaits run one at a time in {PurePath(f.location.path).name}",
-            "AA305": f"Tasks created and dropped in {PurePath(f.location.path).name}",
-            "AA306": f"Public sync API `{fn}` does network I/O",
+            "AA304": f"Independent awaits run one at a time in {_count(fs, 'loop')}",
+            "AA305": f"Tasks created and dropped ({_count(fs, 'site')})",
+            "AA306": (f"Public sync API `{fn}` does network I/O" if len(fs) == 1 else
+                      f"{len(fs)} public sync APIs in `{PurePath(f.location.path).name}` do network I/O"),
         }
         return titles.get(f.code, f.message)
     kinds = [CATEGORIES[c].title if c in CATEGORIES else "nested event loop"
@@ -389,6 +406,12 @@ def _title(fs: list[Finding]) -> str:
         helper = blocking[0].chains[0].hops[0].target.rsplit(".", 1)[-1]
         return f"Async {where} reach{'es' if len(fns) == 1 else ''} blocking {kind} through `{helper}` ({depth - 1}-call chain)"
     return f"Synchronous {kind} inside async {where}"
+
+
+def _count(fs: list[Finding], noun: str) -> str:
+    files = len({f.location.path for f in fs})
+    text = f"{len(fs)} {noun}{'s' if len(fs) != 1 else ''}"
+    return text + (f" in {files} files" if files > 1 else f" in {PurePath(fs[0].location.path).name}")
 
 
 def _join(items: list[str]) -> str:

@@ -37,6 +37,7 @@ is bounded by ``max_depth``, never by input depth.
 from __future__ import annotations
 
 import ast
+import bisect
 import re
 import sys
 import unicodedata
@@ -93,6 +94,15 @@ _TRY_STAR = getattr(ast, "TryStar", None)
 _CODING_RE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
 _STMT_START_RE = re.compile(rb"[ \t\f]*(?:[A-Za-z_\x80-\xff]|@)")
 _CLAUSE_WORD_RE = re.compile(rb"[ \t\f]*(?:else|elif|except|finally)\b")
+# Comments and string literals, for finding rows inside multi-line strings.
+_LEX_RE = re.compile(
+    rb"#[^\n]*"
+    rb"|'''(?:[^\\]|\\.)*?(?:'''|\Z)"
+    rb'|"""(?:[^\\]|\\.)*?(?:"""|\Z)'
+    rb"|'(?:[^'\\\n]|\\.)*(?:'|$)"
+    rb'|"(?:[^"\\\n]|\\.)*(?:"|$)',
+    re.S | re.M,
+)
 _HEADER_END_RE = re.compile(rb":[ \t\f]*(?:#[^\n]*)?$")
 
 _STR_ESCAPE_RE = re.compile(
@@ -123,10 +133,13 @@ def parse_with_tree_sitter(
     diags: list[Diagnostic] = []
     try:
         data = _prepare_source(source, diags)
-        conv = _Converter(data, max(1, int(max_depth)), diags)
-        with _recursion_headroom(12 * conv.max_depth + 400):
-            body = conv.convert_module()
-        module = ast.Module(body=body, type_ignores=[])
+        if data is None:
+            module = ast.Module(body=[], type_ignores=[])
+        else:
+            conv = _Converter(data, max(1, int(max_depth)), diags)
+            with _recursion_headroom(12 * conv.max_depth + 400):
+                body = conv.convert_module()
+            module = ast.Module(body=body, type_ignores=[])
     except Exception as exc:  # the fallback parser must never raise
         module = ast.Module(body=[], type_ignores=[])
         diags.append((1, f"syntax error: conversion failed ({type(exc).__name__}: {exc})"))
@@ -138,8 +151,10 @@ def parse_with_tree_sitter(
 # source preparation
 
 
-def _prepare_source(source: Union[bytes, bytearray, memoryview, str], diags: list[Diagnostic]) -> bytes:
-    """Return UTF-8 bytes with universal newlines, no BOM and no NUL bytes."""
+def _prepare_source(source: Union[bytes, bytearray, memoryview, str], diags: list[Diagnostic]) -> Optional[bytes]:
+    """Return UTF-8 bytes with universal newlines, no BOM and no NUL bytes,
+    or None (with a diagnostic) for data that is clearly not source text."""
+    replaced = 0
     if isinstance(source, str):
         text = source
     else:
@@ -150,22 +165,15 @@ def _prepare_source(source: Union[bytes, bytearray, memoryview, str], diags: lis
         # that was already decoded and re-encoded, cookie and all.
         try:
             text = raw.decode("utf-8")
-            encoding = "utf-8"
         except UnicodeDecodeError:
-            encoding = _declared_encoding(raw)
-        try:
-            text = raw.decode(encoding)
-        except (LookupError, UnicodeDecodeError) as exc:
-            if isinstance(exc, UnicodeDecodeError):
-                line = raw.count(b"\n", 0, exc.start) + 1
-                diags.append((line, f"encoding error: source is not valid {encoding}; undecodable bytes replaced"))
-            else:
-                diags.append((1, f"encoding error: unknown encoding {encoding!r}; decoded as utf-8"))
-                encoding = "utf-8"
-            try:
-                text = raw.decode(encoding, "replace")
-            except (LookupError, UnicodeDecodeError):
-                text = raw.decode("utf-8", "replace")
+            text = _decode_fallback(raw, diags)
+            replaced = text.count("\ufffd")
+    bad = replaced + text.count("\x00")
+    if bad > 64 and bad * 20 > len(text):
+        # Binary data (or UTF-16): tree-sitter's error recovery on it is slow
+        # and the result would be noise.
+        diags.append((1, f"syntax error: source looks like binary data ({bad} NUL or undecodable bytes); not parsed"))
+        return None
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "\x00" in text:
@@ -173,6 +181,20 @@ def _prepare_source(source: Union[bytes, bytearray, memoryview, str], diags: lis
         diags.append((line, "syntax error: source contains NUL bytes; replaced with spaces"))
         text = text.replace("\x00", " ")
     return text.encode("utf-8", "replace")
+
+
+def _decode_fallback(raw: bytes, diags: list[Diagnostic]) -> str:
+    """Decode non-UTF-8 source by its coding cookie, replacing what fails."""
+    encoding = _declared_encoding(raw)
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        diags.append((line, f"encoding error: source is not valid {encoding}; undecodable bytes replaced"))
+    except LookupError:
+        diags.append((1, f"encoding error: unknown encoding {encoding!r}; decoded as utf-8"))
+        encoding = "utf-8"
+    return raw.decode(encoding, "replace")
 
 
 def _declared_encoding(raw: bytes) -> str:
@@ -293,6 +315,7 @@ class _Converter:
         # (original row of a dummy block, statements recovered for it)
         self._dummy_body: Optional[tuple[int, list[ast.stmt]]] = None
         self._line_starts: Optional[list[int]] = None
+        self._string_rows: Optional[set[int]] = None
 
     # ---- driver ---------------------------------------------------------
 
@@ -307,7 +330,7 @@ class _Converter:
             for n in nodes:
                 self._stmt_into(n, out)
             return out
-        return self._convert_nodes(nodes, root, 0, nrows, 0, 0, chunking=True)
+        return self._convert_nodes(nodes, 0, nrows, 0, chunking=True)
 
     def _nrows(self) -> int:
         return len(self.line_starts) - 1
@@ -330,10 +353,10 @@ class _Converter:
 
     # ---- error recovery ---------------------------------------------------
 
-    def _parse_region(self, a: int, b: int, indent: int) -> tuple[list[Node], Node, int, int, bytes]:
+    def _parse_region(self, a: int, b: int, indent: int) -> tuple[list[Node], int, bytes]:
         """Parse original rows [a, b).  Indented regions are wrapped in ``if 1:``
         so the block parses at its real columns.  Returns (statement nodes,
-        root, row offset, byte offset of row ``a`` inside the parsed text)."""
+        row offset, parsed text)."""
         ls = self.line_starts
         chunk = self.data[ls[a]:ls[b]]
         if indent:
@@ -350,77 +373,64 @@ class _Converter:
                             nodes.append(part)
                 else:
                     nodes.append(top)
-            return nodes, root, a - 1, len(prefix), text
+            return nodes, a - 1, text
         root = self.parser.parse(chunk).root_node
-        return _stmt_nodes(root), root, a, 0, chunk
+        return _stmt_nodes(root), a, chunk
 
     def _recover(self, a: int, b: int, indent: int) -> list[ast.stmt]:
-        nodes, root, row_off, base, text = self._parse_region(a, b, indent)
+        nodes, row_off, text = self._parse_region(a, b, indent)
         saved = self.row_off, self.text
         self.row_off, self.text = row_off, text
         try:
-            return self._convert_nodes(nodes, root, a, b, indent, base, chunking=True)
+            return self._convert_nodes(nodes, a, b, indent, chunking=True)
         finally:
             self.row_off, self.text = saved
 
     def _convert_nodes(
-        self, nodes: list[Node], root: Node, a: int, b: int, indent: int, base: int, *, chunking: bool
+        self, nodes: list[Node], a: int, b: int, indent: int, *, chunking: bool
     ) -> list[ast.stmt]:
         out: list[ast.stmt] = []
         if not chunking or not any(n.has_error or n.is_error for n in nodes):
             saved_end = self.region_end
             self.region_end = b
             try:
+                skipped_row = -1
                 for n in nodes:
-                    self._stmt_into(n, out)
+                    # What follows a skipped statement on its last row is a
+                    # fragment of it (``@@ = 2`` must not yield ``2``).
+                    if self._first_row(n) == skipped_row and not n.has_error:
+                        continue
+                    if not self._stmt_into(n, out):
+                        skipped_row = self._last_row(n)
             finally:
                 self.region_end = saved_end
             return out
-        # Rows (original numbering) touched by statements that contain errors;
-        # error-free statements sharing a row with them are re-parsed too.
+        # Group statements into clusters of overlapping rows (one sweep: nodes
+        # come in document order).  Clusters containing an error are re-parsed
+        # in chunks; error-free statements sharing a row with them go along.
         # Clamp: nodes of the ``if 1:`` wrapper may start on the row before ``a``.
-        spans = [
-            (max(a, self._first_row(n)), max(a, min(b - 1, self._last_row(n))), n.has_error or n.is_error)
-            for n in nodes
-        ]
-        bad: list[list[int]] = []
-        for r0, r1, err in spans:
-            if err:
-                if bad and r0 <= bad[-1][1] + 1:
-                    bad[-1][1] = max(bad[-1][1], r1)
-                else:
-                    bad.append([r0, r1])
-        changed = True
-        while changed:
-            changed = False
-            for r0, r1, err in spans:
-                if err:
-                    continue
-                for iv in bad:
-                    if r0 <= iv[1] and r1 >= iv[0] and not (iv[0] <= r0 and r1 <= iv[1]):
-                        iv[0], iv[1] = min(iv[0], r0), max(iv[1], r1)
-                        changed = True
-        bad.sort()
-        merged: list[list[int]] = []
-        for iv in bad:
-            if merged and iv[0] <= merged[-1][1]:
-                merged[-1][1] = max(merged[-1][1], iv[1])
+        clusters: list[list] = []
+        for n in nodes:
+            r0 = max(a, self._first_row(n))
+            r1 = max(r0, min(b - 1, self._last_row(n)))
+            err = n.has_error or n.is_error
+            if clusters and r0 <= clusters[-1][1]:
+                last = clusters[-1]
+                last[1] = max(last[1], r1)
+                last[2] = last[2] or err
+                last[3].append(n)
             else:
-                merged.append(list(iv))
-        done = 0
-        for n, (r0, r1, err) in zip(nodes, spans):
-            iv = next((iv for iv in merged if iv[0] <= r1 and r0 <= iv[1]), None)
-            if iv is None:
-                self._stmt_into(n, out)
+                clusters.append([r0, r1, err, [n]])
+        for lo, hi, err, members in clusters:
+            if not err:
+                for n in members:
+                    self._stmt_into(n, out)
                 continue
-            if iv[0] < done:
-                continue
-            done = iv[1] + 1
-            start, stop = iv[0], min(iv[1] + 1, b)
-            cuts = [r for r in range(start + 1, stop) if self._is_stmt_start(r, indent, root, a, base)]
-            bounds = [start, *cuts, stop]
-            for lo, hi in zip(bounds, bounds[1:]):
-                out.extend(self._convert_chunk(lo, hi, indent))
+            stop = min(hi + 1, b)
+            cuts = [r for r in range(lo + 1, stop) if self._is_stmt_start(r, indent)]
+            bounds = [lo, *cuts, stop]
+            for chunk_lo, chunk_hi in zip(bounds, bounds[1:]):
+                out.extend(self._convert_chunk(chunk_lo, chunk_hi, indent))
         return out
 
     def _convert_chunk(self, a: int, b: int, indent: int) -> list[ast.stmt]:
@@ -429,7 +439,7 @@ class _Converter:
             return []
         self.depth += 1
         try:
-            nodes, root, row_off, base, text = self._parse_region(a, b, indent)
+            nodes, row_off, text = self._parse_region(a, b, indent)
             if nodes and (nodes[0].has_error or nodes[0].is_error) and self._header_has_error(nodes[0]):
                 recovered = self._header_recover(a, b, indent)
                 if recovered is not None:
@@ -437,7 +447,7 @@ class _Converter:
             saved = self.row_off, self.text
             self.row_off, self.text = row_off, text
             try:
-                return self._convert_nodes(nodes, root, a, b, indent, base, chunking=False)
+                return self._convert_nodes(nodes, a, b, indent, chunking=False)
             finally:
                 self.row_off, self.text = saved
         finally:
@@ -504,12 +514,13 @@ class _Converter:
             r1 -= 1
         return r1 + self.row_off
 
-    def _is_stmt_start(self, row: int, indent: int, root: Node, a: int, base: int) -> bool:
+    def _is_stmt_start(self, row: int, indent: int) -> bool:
         """Whether original ``row`` looks like the start of a statement at ``indent``."""
+        if row in self.string_rows:
+            return False
         ls = self.line_starts
         data = self.data
-        start, end = ls[row], ls[row + 1]
-        line = data[start:end]
+        line = data[ls[row]:ls[row + 1]]
         ws = len(line) - len(line.lstrip(b" \t\f"))
         if ws != indent or not _STMT_START_RE.match(line) or _CLAUSE_WORD_RE.match(line):
             return False
@@ -517,35 +528,46 @@ class _Converter:
         while prev >= 0:
             pline = data[ls[prev]:ls[prev + 1]].strip()
             if pline and not pline.startswith(b"#"):
-                if pline.endswith(b"\\") or pline.startswith(b"@"):
-                    return False
-                break
+                return not (pline.endswith(b"\\") or pline.startswith(b"@"))
             prev -= 1
-        off = start - ls[a] + base + ws
-        leaf = root.descendant_for_byte_range(off, off + 1)
-        for _ in range(4):
-            if leaf is None:
-                break
-            if leaf.type in ("string", "string_content", "string_start") and leaf.start_byte < off:
-                return False
-            leaf = leaf.parent
         return True
+
+    @property
+    def string_rows(self) -> set[int]:
+        """Rows that continue a multi-line string literal, by a lexical scan.
+
+        Only used to choose re-parse boundaries inside broken regions, where
+        tree-sitter's own tokens are unreliable."""
+        if self._string_rows is None:
+            rows: set[int] = set()
+            ls = self.line_starts
+            for m in _LEX_RE.finditer(self.data):
+                first = bisect.bisect_right(ls, m.start()) - 1
+                last = bisect.bisect_right(ls, m.end() - 1) - 1
+                if last > first:
+                    rows.update(range(first + 1, last + 1))
+            self._string_rows = rows
+        return self._string_rows
 
     # ---- statements -------------------------------------------------------
 
-    def _stmt_into(self, n: Node, out: list[ast.stmt]) -> None:
+    def _stmt_into(self, n: Node, out: list[ast.stmt]) -> bool:
+        """Convert statement ``n`` into ``out``; False if it was skipped."""
         if n.has_error or n.is_error:
             if self._header_has_error(n):
                 self._skip_diag(n, None)
-                return
+                return False
         try:
             out.append(self.stmt(n))
+            return True
         except _Reject as exc:
             self._skip_diag(n, exc)
         except RecursionError:
             self._too_deep_diag(self._first_row(n))
         except Exception as exc:  # converter bug: keep going, report it
-            self.diags.append((self._first_row(n) + 1, f"syntax error: could not convert statement ({type(exc).__name__}: {exc})"))
+            msg = f"syntax error: could not convert statement ({type(exc).__name__}: {exc})"
+            self.diags.append((self._first_row(n) + 1, msg))
+        return False
 
     def _header_has_error(self, n: Node) -> bool:
         if n.is_error or n.type not in _COMPOUND:
@@ -1431,7 +1453,7 @@ class _Converter:
                 raise ValueError(text)
             else:
                 try:
-                    value = int(text, 0)
+                    value = int(text) if text.isdigit() and (text[0] != "0" or len(text) == 1) else int(text, 0)
                 except ValueError:
                     # int() refuses very long decimal strings (CVE-2020-10735
                     # limit); the compiler does not.

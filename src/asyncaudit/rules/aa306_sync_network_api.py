@@ -22,9 +22,10 @@ async def translate_scenes(request: TranslationRequest) -> list[str]:
 ```
 
 ## Known problems
-Only reported in codebases that have async code. Methods of classes that extend an
-external framework class (whose contract may require a sync method) and functions
-handed to an offloader anywhere are left alone.
+Only reported in codebases that have async code. Framework contracts are left alone:
+methods that extend an external class or override a base class's method, top-level
+functions whose name is defined in three or more modules (plugin hooks such as
+`setup_platform`), and functions handed to an offloader anywhere.
 """
 
 from __future__ import annotations
@@ -40,10 +41,30 @@ RULE = Rule("AA306", "sync-public-network-api", Severity.MEDIUM,
             doc=__doc__ or "", default_enabled=False, needs_full=True)
 
 
+def _hook_names(program) -> frozenset[str]:  # noqa: ANN001
+    """Top-level function names defined in three or more modules: a plugin-hook convention
+    (`setup_platform`, `get_service`) whose sync signature the framework dictates."""
+    counts: dict[str, int] = {}
+    for m in program.project:
+        for name in program.modules[m].top:
+            counts[name] = counts.get(name, 0) + 1
+    return frozenset(n for n, c in counts.items() if c >= 3)
+
+
+def _overrides(program, cls: str, name: str) -> bool:  # noqa: ANN001
+    """The method implements a base class's method: the base fixes its sync contract."""
+    for base in program.mro(cls)[1:]:
+        k = program.classes.get(base)
+        if k is not None and name in k.methods:
+            return True
+    return False
+
+
 def check(ctx: RuleContext) -> list[Finding]:
     r, program = ctx.reach, ctx.program
     if not any(f.is_async for f in program.functions.values() if f.module in program.project):
         return []
+    hooks = _hook_names(program)
     out = []
     for q in sorted(r.steps):
         f = program.functions[q]
@@ -54,6 +75,8 @@ def check(ctx: RuleContext) -> list[Finding]:
         if f.cls is not None and (program.classes[f.cls].name.startswith("_") or program.external_bases(f.cls)):
             continue
         if q in r.roots or is_entry_point(f, ctx.entry_points):
+            continue
+        if (f.cls is None and f.name in hooks) or (f.cls is not None and _overrides(program, f.cls, f.name)):
             continue
         chains = tuple(c for c in chains_from(r, q, ctx.locate) if c.category == "network")
         loc = ctx.locate(f, Site(CALL, f.line, f.col, f.line, f.col, ("?",)))
