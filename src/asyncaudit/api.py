@@ -11,10 +11,11 @@ import subprocess
 import sys
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 
 from asyncaudit import rules
+from asyncaudit.config import Config
 from asyncaudit.discover import SourceFile, discover
 from asyncaudit.facts import Func, ModuleFacts, Site, extract
 from asyncaudit.model import AnalysisResult, Diagnostic, Location, Severity
@@ -23,19 +24,6 @@ from asyncaudit.reach import analyze_reach, compliant_sites, findings
 from asyncaudit.resolve import Program
 
 _PARALLEL_THRESHOLD = 300
-
-
-@dataclass(slots=True)
-class Config:
-    """Analysis options (the CLI and `[tool.asyncaudit]` fill these)."""
-
-    select: tuple[str, ...] = ()
-    ignore: tuple[str, ...] = ()
-    exclude: tuple[str, ...] = ()
-    python: str | None = None  # interpreter of the audited environment, for site-packages
-    follow_libraries: bool = True
-    jobs: int = 0  # 0: all cores
-    extra: dict[str, object] = field(default_factory=dict)
 
 
 def read_bytes(path: str) -> bytes:
@@ -170,16 +158,27 @@ def analyze(paths: Sequence[str | os.PathLike[str]], config: Config | None = Non
         result.diagnostics.extend(Diagnostic(facts.path, line, msg) for line, msg in facts.diagnostics)
         modules.append(facts)
     libs = site_packages(config.python) if config.follow_libraries else []
-    program = Program(modules, library_loader=LibraryLoader(libs) if libs else None)
+    severity: dict[str, Severity] = {**config.severity_overrides, **config.extra_sink_severity}
+    program = Program(modules, library_loader=LibraryLoader(libs) if libs else None,
+                      extra_sinks=config.extra_sinks, extra_offloaders=config.extra_offloaders,
+                      extra_registrars=config.extra_registrars, loop_decorators=config.loop_decorators,
+                      severity=severity)
     codes = rules.active(config.select, config.ignore, audit=audit)
     reach = analyze_reach(program, full=any(rules.BY_CODE[c].needs_full for c in codes))
     locate = _Locator()(program.modules)
     found_findings = findings(reach, locate)
-    ctx = rules.RuleContext(program, reach, locate, frozenset(config.extra.get("entry_points", ())))
+    ctx = rules.RuleContext(program, reach, locate, config.entry_points)
     for code in sorted(codes & rules.CHECKS.keys()):
-        found_findings.extend(rules.CHECKS[code](ctx))
+        extra = rules.CHECKS[code](ctx)
+        if code in config.severity_overrides:
+            extra = [replace(f, severity=config.severity_overrides[code]) for f in extra]
+        found_findings.extend(extra)
     found_findings.sort(key=lambda x: (x.location.path, x.location.line, x.location.column, x.code))
-    result.findings = rules.select(found_findings, codes, {m.path: m.suppressions for m in modules})
+    suppressed = {m.path: m.suppressions for m in modules if m.suppressions}
+    used: set[tuple[str, int]] = set()
+    result.findings = rules.select(found_findings, codes, suppressed, used)
+    result.unused_ignores = [Location(path, line, 1, line, 1) for path in sorted(suppressed)
+                             for line in sorted(suppressed[path]) if (path, line) not in used]
     result.compliant = compliant_sites(reach, locate)
     named = {f.function for f in result.findings} | {h.function for f in result.findings for c in f.chains
                                                       for h in c.hops}

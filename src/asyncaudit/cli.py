@@ -1,16 +1,24 @@
-"""Command line: `asyncaudit check|rules|explain` -> exit status.
+"""Command line: `asyncaudit check|audit|rules|explain` -> exit status.
 
-Exit status: 0 no finding at or above `--fail-on`, 1 findings, 2 usage or internal error.
+Options are layered: command line over `[tool.asyncaudit]` (found by walking up from the
+first path, or `--config FILE`) over the defaults.  Flags that the user did not give are
+MISSING, so they never override the file.
+
+Exit status: 0 no finding at or above `--fail-on`, 1 findings, 2 usage, configuration
+or internal error.
 """
 
 from __future__ import annotations
 
 import argparse
 import enum
+import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from asyncaudit import __version__
+from asyncaudit.config import MISSING
 from asyncaudit.model import Severity
 
 
@@ -32,6 +40,23 @@ def _severity(value: str) -> Severity:
             f"invalid severity {value!r} (choose from low, medium, high, critical)") from None
 
 
+def _analysis_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: `include`, or .)")
+    p.add_argument("--config", metavar="FILE", help="read [tool.asyncaudit] from FILE instead of searching")
+    p.add_argument("--select", type=_csv, default=MISSING, metavar="CODES",
+                   help="only these rule codes or prefixes (e.g. AA101,AA107)")
+    p.add_argument("--ignore", type=_csv, default=MISSING, metavar="CODES", help="skip these rule codes or prefixes")
+    p.add_argument("--exclude", action="append", default=None, metavar="GLOB",
+                   help="skip files and folders matching GLOB (repeatable)")
+    p.add_argument("--python", metavar="PATH", default=MISSING,
+                   help="interpreter of the audited environment: calls into its installed packages are "
+                        "followed into their source (default: the active virtualenv)")
+    p.add_argument("--no-libraries", action="store_true",
+                   help="do not follow calls into installed third-party packages")
+    p.add_argument("--no-cache", action="store_true", help="do not read or write .asyncaudit_cache/")
+    p.add_argument("--jobs", "-j", type=int, default=MISSING, help="worker processes (default: all cores)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="asyncaudit",
@@ -41,35 +66,29 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     check = sub.add_parser("check", help="find event-loop-blocking calls, with their call chains")
-    check.add_argument("paths", nargs="*", default=["."], metavar="PATH")
-    check.add_argument("--format", choices=("text", "json", "sarif"), default="text")
+    _analysis_options(check)
+    check.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text")
     check.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
-    check.add_argument("--select", type=_csv, default=(), metavar="CODES",
-                       help="only these rule codes or prefixes (e.g. AA101,AA107)")
-    check.add_argument("--ignore", type=_csv, default=(), metavar="CODES", help="skip these rule codes or prefixes")
-    check.add_argument("--fail-on", type=_severity, default=Severity.LOW, metavar="SEVERITY",
+    check.add_argument("--fail-on", type=_severity, default=MISSING, metavar="SEVERITY",
                        help="exit 1 only for findings at or above this severity (default: low)")
-    check.add_argument("--exclude", action="append", default=[], metavar="GLOB",
-                       help="skip files and folders matching GLOB (repeatable)")
-    check.add_argument("--python", metavar="PATH",
-                       help="interpreter of the audited environment: calls into its installed "
-                            "packages are followed into their source (default: the active virtualenv)")
-    check.add_argument("--no-libraries", action="store_true",
-                       help="do not follow calls into installed third-party packages")
-    check.add_argument("--jobs", "-j", type=int, default=0, help="worker processes (default: all cores)")
+    check.add_argument("--write-baseline", metavar="FILE", help="record today's findings in FILE and exit 0")
+    check.add_argument("--baseline", metavar="FILE", help="report (and fail on) only findings not in FILE")
+    check.add_argument("--report-unused-ignores", action="store_true",
+                       help="report `# asyncaudit: ignore` comments that silence nothing (and fail on them)")
+    changed = check.add_mutually_exclusive_group()
+    changed.add_argument("--diff", action="store_true",
+                         help="only findings whose boundary or chain touches uncommitted changes")
+    changed.add_argument("--since", metavar="REV",
+                         help="only findings whose boundary or chain touches lines changed since REV")
 
     audit = sub.add_parser("audit", help="write the standards audit report (score, violations, evidence)")
-    audit.add_argument("paths", nargs="*", default=["."], metavar="PATH")
+    _analysis_options(audit)
     audit.add_argument("--out", metavar="FILE",
                        help="report file (default: audits/<YYYY-MM-DD>/async-first-design.md, or .json)")
     audit.add_argument("--format", choices=("markdown", "json"), default="markdown")
     audit.add_argument("--previous", metavar="REPORT",
                        help="an earlier report, for the trend (default: the newest earlier one in audits/)")
     audit.add_argument("--date", metavar="YYYY-MM-DD", help="the report date (default: today)")
-    audit.add_argument("--exclude", action="append", default=[], metavar="GLOB")
-    audit.add_argument("--python", metavar="PATH")
-    audit.add_argument("--no-libraries", action="store_true")
-    audit.add_argument("--jobs", "-j", type=int, default=0)
 
     sub.add_parser("rules", help="list the rules")
     explain = sub.add_parser("explain", help="show a rule's documentation")
@@ -77,33 +96,73 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _make_config(args: argparse.Namespace):  # noqa: ANN202
+    from asyncaudit.config import make_config
+
+    cli = {
+        "select": args.select, "ignore": args.ignore, "exclude": args.exclude, "python": args.python,
+        "jobs": args.jobs, "fail_on": getattr(args, "fail_on", MISSING),
+        "follow_libraries": False if args.no_libraries else MISSING,
+        "cache": False if args.no_cache else MISSING,
+    }
+    return make_config(args.paths, cli, args.config)
+
+
+def _root(config, paths: Sequence[str]) -> Path:  # noqa: ANN001
+    """Where relative paths (baseline, report) are anchored: the config file's folder, else cwd."""
+    return config.source.parent if config.source is not None else Path.cwd()
+
+
 def _check(args: argparse.Namespace) -> int:
-    from asyncaudit.api import Config, analyze
+    from asyncaudit.api import analyze
     from asyncaudit.report import FORMATTERS
 
-    config = Config(select=args.select, ignore=args.ignore, exclude=tuple(args.exclude),
-                    python=args.python, follow_libraries=not args.no_libraries, jobs=args.jobs)
-    result = analyze(args.paths, config)
+    config = _make_config(args)
+    paths = config.targets(args.paths)
+    result = analyze(paths, config)
+    root = _root(config, paths)
+    if args.write_baseline:
+        from asyncaudit.baseline import write_baseline
+
+        n = write_baseline(Path(args.write_baseline), result.findings, root)
+        print(f"wrote {n} finding{'s' if n != 1 else ''} to {args.write_baseline}")
+        return ExitCode.CLEAN
+    if args.baseline:
+        from asyncaudit.baseline import load_baseline
+
+        before = len(result.findings)
+        result.findings = load_baseline(Path(args.baseline)).filter_new(result.findings, root)
+        known = before - len(result.findings)
+    if args.diff or args.since:
+        from asyncaudit.changes import changed_lines, touches
+
+        changed = changed_lines(args.since, Path(paths[0]) if Path(paths[0]).is_dir() else Path.cwd())
+        result.findings = [f for f in result.findings if touches(f, changed)]
     rendered = FORMATTERS[args.format](result)
     if args.output:
         with open(args.output, "w", encoding="utf-8") as fh:
             fh.write(rendered)
     else:
         sys.stdout.write(rendered)
-    if args.format != "text" and result.diagnostics:
+    if args.format not in ("text", "github"):
         for d in result.diagnostics:
             print(f"{d.path}:{d.line or 1}: warning: {d.message}", file=sys.stderr)
-    failing = [f for f in result.findings if f.severity >= args.fail_on]
-    return ExitCode.FINDINGS if failing else ExitCode.CLEAN
+    if args.baseline and known:
+        print(f"{known} finding{'s' if known != 1 else ''} already in the baseline not shown", file=sys.stderr)
+    unused = result.unused_ignores if args.report_unused_ignores else []
+    for loc in unused:
+        print(f"{loc.path}:{loc.line}:{loc.column}: unused suppression: `# asyncaudit: ignore` silences nothing",
+              file=sys.stderr)
+    failing = [f for f in result.findings if f.severity >= config.fail_on]
+    return ExitCode.FINDINGS if failing or unused else ExitCode.CLEAN
 
 
 def _audit(args: argparse.Namespace) -> int:
     import datetime as dt
     import json
-    from pathlib import Path
 
     from asyncaudit import audit as audit_mod
-    from asyncaudit.api import Config, analyze
+    from asyncaudit.api import analyze
     from asyncaudit.report import markdown
 
     date = args.date or audit_mod.today()
@@ -118,10 +177,11 @@ def _audit(args: argparse.Namespace) -> int:
     if previous is not None and not previous.is_file():
         print(f"asyncaudit: error: --previous: no such report: {previous}", file=sys.stderr)
         return ExitCode.ERROR
-    config = Config(exclude=tuple(args.exclude), python=args.python, follow_libraries=not args.no_libraries,
-                    jobs=args.jobs)
-    result = analyze(args.paths, config, audit=True)
-    first = Path(args.paths[0]) if args.paths else Path(".")
+    args.fail_on = MISSING
+    config = _make_config(args)
+    paths = config.targets(args.paths)
+    result = analyze(paths, config, audit=True)
+    first = Path(paths[0])
     root = first if first.is_dir() else first.parent
     report = audit_mod.build(result, root=root, date=date, previous=previous, defs=result.defs)
     text = (markdown.render(report, root) if args.format == "markdown"
@@ -135,7 +195,7 @@ def _audit(args: argparse.Namespace) -> int:
     return ExitCode.CLEAN
 
 
-def _newest_previous(out, date: str):  # noqa: ANN001, ANN202
+def _newest_previous(out: Path, date: str) -> Path | None:
     audits = out.parent.parent
     if not audits.is_dir():
         return None
@@ -164,6 +224,10 @@ def _explain(code: str) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from asyncaudit.baseline import BaselineError
+    from asyncaudit.changes import ChangesError
+    from asyncaudit.config import ConfigError
+
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
@@ -177,6 +241,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _explain(args.code)
         parser.print_help()
         return ExitCode.ERROR
+    except (ConfigError, BaselineError) as exc:
+        print(f"asyncaudit: error: {exc}", file=sys.stderr)
+        return ExitCode.ERROR
+    except ChangesError as exc:
+        print(f"asyncaudit: error: cannot read changes from git: {exc}", file=sys.stderr)
+        return ExitCode.ERROR
     except KeyboardInterrupt:
         return ExitCode.ERROR
     except BrokenPipeError:
@@ -185,7 +255,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"asyncaudit: error: {exc}", file=sys.stderr)
         return ExitCode.ERROR
     except Exception as exc:  # an internal error must still be one line, not a traceback
-        if "--debug" in sys.argv or __import__("os").environ.get("ASYNCAUDIT_DEBUG"):
+        if os.environ.get("ASYNCAUDIT_DEBUG"):
             raise
         print(f"asyncaudit: internal error: {type(exc).__name__}: {exc} "
               f"(set ASYNCAUDIT_DEBUG=1 for a traceback)", file=sys.stderr)

@@ -124,3 +124,4 @@ class AnalysisResult:
     stats: Stats = field(default_factory=Stats)
     roots: tuple[str, ...] = ()
     defs: dict[str, tuple[str, int]] = field(default_factory=dict)  # function -> (path, def line)
+    unused_ignores: list[Location] = field(default_factory=list)  # suppressions that silenced nothing

@@ -23,8 +23,8 @@ from dataclasses import dataclass, field, replace
 
 from asyncaudit.catalog import CATEGORIES, SINKS
 from asyncaudit.catalog.async_io import async_io_category
-from asyncaudit.catalog.loop import LOOP_CALLBACK_BASES, LOOP_DECORATORS, REGISTRARS
-from asyncaudit.facts import ATTR, CALL, Func, Site, expr_text
+from asyncaudit.catalog.loop import LOOP_CALLBACK_BASES
+from asyncaudit.facts import CALL, Func, Site, expr_text
 from asyncaudit.model import Chain, CompliantSite, Finding, Hop, Location, Severity
 from asyncaudit.resolve import Program, Resolution, Target
 from asyncaudit.severity import assess, context_of
@@ -33,8 +33,6 @@ LOOP_CATEGORY = "loop"
 _STRUCTURED = {"asyncio.TaskGroup": "TaskGroup", "asyncio.gather": "gather", "anyio.create_task_group": "TaskGroup",
                "trio.open_nursery": "TaskGroup"}
 _MAX_FUNCTIONS = 200_000
-_REGISTRAR_NAMES = frozenset(s.method for s in REGISTRARS if s.method) | frozenset(
-    s.qualname.rpartition(".")[2] for s in REGISTRARS if s.qualname)
 
 Locate = Callable[[Func, Site], Location]
 
@@ -73,7 +71,7 @@ def _site_sink(program: Program, site: Site, res: Resolution, func: Func) -> lis
         s = program.sink(t)
         if s is None:
             continue
-        cat = SINKS[s].category
+        cat = program.sinks[s].category
         if cat == "file" and t.how == "call" and program.reads_memory(site, func):
             continue
         out.append((cat, s))
@@ -104,7 +102,7 @@ def find_roots(program: Program) -> dict[str, str]:
             mod = program.modules[f.module]
             scope = program.functions.get(f.parent) if f.parent else None
             for d in f.decorators:
-                if any(v[0] in ("x", "fn") and v[1] in LOOP_DECORATORS for v in program.values(d, scope, mod)):
+                if any(v[0] in ("x", "fn") and v[1] in program.loop_decorators for v in program.values(d, scope, mod)):
                     roots.setdefault(q, "callback")
     # loop callbacks: functions handed to registrars anywhere in the project
     for q in sorted(program.functions):
@@ -116,7 +114,7 @@ def find_roots(program: Program) -> dict[str, str]:
                 continue
             c = site.callee
             last = c[2] if c[0] == "a" else (c[1] if c[0] == "n" else None)
-            if last not in _REGISTRAR_NAMES:
+            if last not in program.registrars.last_names:
                 continue
             res = program.resolve_site(site, f)
             for cb in res.scheduled:
@@ -131,7 +129,7 @@ def _follows(program: Program, caller: Func, site: Site, t: Target) -> Func | No
     if t.kind != "fn":
         return None
     f = program.functions.get(t.name)
-    if f is None or f.is_async:
+    if f is None or f.is_async or t.name in program.sinks:  # a configured sink is a leaf
         return None
     if caller.is_async and t.how == "call" and site.awaited and f.is_generator:
         return None
@@ -305,7 +303,7 @@ def findings(r: Reach, locate: Locate) -> list[Finding]:
             site = f.sites[i]
             chains = tuple(sorted(
                 (replace(c, severity=sv, reason=why)
-                 for c in by_site[i].values() for sv, why in (_assess(c, context, f.name),)),
+                 for c in by_site[i].values() for sv, why in (_assess(program, c, context, f.name),)),
                 key=lambda c: (-c.severity, -_category_info(c.category)[2], c.category)))
             code, title, _, advice = _category_info(chains[0].category)
             sev, reason = chains[0].severity, chains[0].reason
@@ -344,8 +342,9 @@ def _drop_handle_operations(by_site: dict[int, dict[str, Chain]]) -> None:
         del by_site[i]
 
 
-def _assess(chain: Chain, context: str, function: str) -> tuple[Severity, str]:
-    _, title, base, _ = _category_info(chain.category)
+def _assess(program: Program, chain: Chain, context: str, function: str) -> tuple[Severity, str]:
+    code, title, base, _ = _category_info(chain.category)
+    base = program.base_severity(code, base, chain.sink)
     repeated = next((h for h in chain.hops if h.in_loop), None)
     where = None
     if repeated is not None:

@@ -26,8 +26,10 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from asyncaudit.catalog import FUNCTION_RETURNS, MODULE_ALIASES, SINKS, TYPES
-from asyncaudit.catalog.loop import LOOP_RUNNERS, OFFLOADERS, REGISTRARS, CallableSlot
-from asyncaudit.facts import ATTR, CALL, ITER, WITH, Cls, Expr, Func, ModuleFacts, Site
+from asyncaudit.catalog.blocking import Sink
+from asyncaudit.catalog.loop import LOOP_DECORATORS, LOOP_RUNNERS, OFFLOADERS, REGISTRARS, CallableSlot
+from asyncaudit.model import Severity
+from asyncaudit.facts import ATTR, ITER, WITH, Cls, Expr, Func, ModuleFacts, Site
 
 Value = tuple
 NO_VALUES: tuple[Value, ...] = ()
@@ -124,7 +126,18 @@ class Program:
     """Every module's facts, with lazy cross-module evaluation."""
 
     def __init__(self, modules: Iterable[ModuleFacts], *,
-                 library_loader: Callable[[str], ModuleFacts | None] | None = None) -> None:
+                 library_loader: Callable[[str], ModuleFacts | None] | None = None,
+                 extra_sinks: dict[str, Sink] | None = None,
+                 extra_offloaders: tuple[CallableSlot, ...] = (),
+                 extra_registrars: tuple[CallableSlot, ...] = (),
+                 loop_decorators: frozenset[str] = frozenset(),
+                 severity: dict[str, Severity] | None = None) -> None:
+        # the catalogs, extended by the configuration for this program only
+        self.sinks: dict[str, Sink] = {**SINKS, **(extra_sinks or {})}
+        self.offloaders = _OFFLOADERS if not extra_offloaders else _SlotIndex((*extra_offloaders, *OFFLOADERS))
+        self.registrars = _REGISTRARS if not extra_registrars else _SlotIndex((*extra_registrars, *REGISTRARS))
+        self.loop_decorators = LOOP_DECORATORS | loop_decorators
+        self.severity = severity or {}  # rule code or sink qualname -> base severity override
         self.modules: dict[str, ModuleFacts] = {}
         self.functions: dict[str, Func] = {}
         self.classes: dict[str, Cls] = {}
@@ -670,13 +683,13 @@ class Program:
         # a call
         callee = site.callee
         last = callee[2] if callee[0] == "a" else (callee[1] if callee[0] == "n" else None)
-        slot = _OFFLOADERS.match(values, last if callee[0] == "a" else None, last)
+        slot = self.offloaders.match(values, last if callee[0] == "a" else None, last)
         if slot is not None:
             handed = self._slot_functions(slot, site, func, mod)
             return Resolution(tuple(t for v in values for t in self.function_targets(v)),
                               True, offloaded=handed, offloader=slot.qualname or slot.method)
         scheduled: tuple[str, ...] = ()
-        slot = _REGISTRARS.match(values, last if callee[0] == "a" else None, last)
+        slot = self.registrars.match(values, last if callee[0] == "a" else None, last)
         if slot is not None:
             scheduled = self._slot_functions(slot, site, func, mod)
         targets = []
@@ -719,18 +732,22 @@ class Program:
 
     def sink(self, target: Target) -> str | None:
         """The canonical sink qualname a target hits, if any."""
-        if target.kind != "ext":
-            return None
         name = target.name
-        if name in SINKS:
+        if target.kind != "ext":
+            return name if name in self.sinks and name not in SINKS else None  # configured project sinks
+        if name in self.sinks:
             return name
         owner, _, meth = name.rpartition(".")
         if owner in TYPES or "." in owner:
             for b in _type_bases(owner):
                 q = f"{b}.{meth}"
-                if q in SINKS:
+                if q in self.sinks:
                     return q
         return None
+
+    def base_severity(self, code: str, category_severity: Severity, sink: str) -> Severity:
+        """A category's base severity, unless the configuration overrides the sink or the code."""
+        return self.severity.get(sink) or self.severity.get(code) or category_severity
 
 
 _MEMORY_STREAMS = frozenset({"io.BytesIO", "io.StringIO"})

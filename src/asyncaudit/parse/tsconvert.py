@@ -41,7 +41,7 @@ import bisect
 import re
 import sys
 import unicodedata
-from typing import Callable, Iterator, Optional, Sequence, Union
+from typing import Callable, Optional, Sequence, Union
 
 import tree_sitter
 import tree_sitter_python
@@ -86,6 +86,8 @@ _CLAUSES = frozenset({
 })
 
 _POSTFIX = {"call": "function", "attribute": "object", "subscript": "value"}
+
+_REPARSE_BUDGET = 5000
 
 _HAS_TYPE_PARAMS = "type_params" in ast.FunctionDef._fields
 _TYPE_ALIAS = getattr(ast, "TypeAlias", None)
@@ -316,6 +318,9 @@ class _Converter:
         self._dummy_body: Optional[tuple[int, list[ast.stmt]]] = None
         self._line_starts: Optional[list[int]] = None
         self._string_rows: Optional[set[int]] = None
+        # Re-parses allowed for error recovery; pathological input (megabytes
+        # of garbage) then degrades to skipping whole broken regions.
+        self.reparse_budget = _REPARSE_BUDGET
 
     # ---- driver ---------------------------------------------------------
 
@@ -427,6 +432,10 @@ class _Converter:
                     self._stmt_into(n, out)
                 continue
             stop = min(hi + 1, b)
+            if self.reparse_budget <= 0:
+                for n in members:
+                    self._stmt_into(n, out)
+                continue
             cuts = [r for r in range(lo + 1, stop) if self._is_stmt_start(r, indent)]
             bounds = [lo, *cuts, stop]
             for chunk_lo, chunk_hi in zip(bounds, bounds[1:]):
@@ -438,6 +447,7 @@ class _Converter:
             self._too_deep_diag(a)
             return []
         self.depth += 1
+        self.reparse_budget -= 1
         try:
             nodes, row_off, text = self._parse_region(a, b, indent)
             if nodes and (nodes[0].has_error or nodes[0].is_error) and self._header_has_error(nodes[0]):

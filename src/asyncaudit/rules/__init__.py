@@ -5,7 +5,7 @@ run after the reach stage (the blocking-call rules are the reach stage's own out
 A blocking-call finding carries one chain per leaf category; `--select`/`--ignore` keep
 or drop chains by code, and a finding whose chains are all dropped disappears.
 `# asyncaudit: ignore[AA107]` (or a bare `# asyncaudit: ignore`) on the boundary line
-silences that finding.
+silences that finding; on a helper's or sink's line it silences every chain through it.
 """
 
 from __future__ import annotations
@@ -69,19 +69,35 @@ def active(select: tuple[str, ...], ignore: tuple[str, ...], *, audit: bool = Fa
 
 
 def select(findings: list[Finding], codes: frozenset[str],
-           suppressed: dict[str, dict[int, frozenset[str] | None]]) -> list[Finding]:
-    """Keep the findings (and chains) of active codes that are not suppressed."""
+           suppressed: dict[str, dict[int, frozenset[str] | None]],
+           used: set[tuple[str, int]] | None = None) -> list[Finding]:
+    """Keep the findings (and chains) of active codes that are not suppressed.
+
+    A suppression on the boundary line silences the finding; on any later hop's line (a
+    helper's call, the sink itself) it silences every chain through that line.  The
+    (path, line) of each suppression that silenced something is added to `used`.
+    """
+    used = used if used is not None else set()
+
+    def hit(path: str, line: int, code: str) -> bool:
+        sup = suppressed.get(path, {}).get(line, frozenset())
+        if sup is None or code in sup:
+            used.add((path, line))
+            return True
+        return False
+
     out = []
     for f in findings:
-        sup = suppressed.get(f.location.path, {}).get(f.location.line, frozenset())
-        if sup is None:
+        if f.code not in codes and not f.chains:
             continue
         if not f.chains or f.code not in CODE_OF_CATEGORY.values():
-            if f.code in codes and f.code not in sup:
+            if f.code in codes and not hit(f.location.path, f.location.line, f.code):
                 out.append(f)
             continue
-        chains = tuple(c for c in f.chains
-                       if CODE_OF_CATEGORY[c.category] in codes and CODE_OF_CATEGORY[c.category] not in sup)
+        chains = tuple(
+            c for c in f.chains
+            if CODE_OF_CATEGORY[c.category] in codes
+            and not any(hit(h.location.path, h.location.line, CODE_OF_CATEGORY[c.category]) for h in c.hops))
         if not chains:
             continue
         if chains != f.chains:

@@ -54,7 +54,7 @@ def check(ctx: RuleContext) -> list[Finding]:
                 RULE.code, RULE.name, RULE.severity, ctx.locate(f, Site(CALL, line, col, line, col, ("?",))), q, call, (),
                 f"`{f.name}` awaits `{call}` once per iteration, one at a time; the iterations are independent",
                 "sequential awaits where structured concurrency fits",
-                f"run the iterations concurrently: `async with asyncio.TaskGroup() as tg:` "
-                f"create one task per item (or `await asyncio.gather(...)`)",
+                "run the iterations concurrently: `async with asyncio.TaskGroup() as tg:` "
+                "create one task per item (or `await asyncio.gather(...)`)",
             ))
     return out
