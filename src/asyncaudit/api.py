@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from pathlib import Path
@@ -57,14 +57,27 @@ def _facts_for(src: tuple[str, str, bool]) -> tuple[ModuleFacts, bool]:
     return m, fallback
 
 
-def _extract_all(files: Sequence[SourceFile], jobs: int) -> list[tuple[ModuleFacts, bool]]:
+Progress = Callable[[str, int, int], None]
+
+
+def _extract_all(files: Sequence[SourceFile], jobs: int,
+                 progress: Progress | None = None) -> list[tuple[ModuleFacts, bool]]:
     work = [(str(f.path), f.module, f.is_package) for f in files]
     n = jobs or os.cpu_count() or 1
+    out: list[tuple[ModuleFacts, bool]] = []
     if len(work) < _PARALLEL_THRESHOLD or n <= 1:
-        return [_facts_for(w) for w in work]
-    chunk = max(8, len(work) // (n * 8))
+        for w in work:
+            out.append(_facts_for(w))
+            if progress:
+                progress("parsing", len(out), len(work))
+        return out
+    chunk = max(8, len(work) // (n * 16))
     with ProcessPoolExecutor(max_workers=n) as pool:
-        return list(pool.map(_facts_for, work, chunksize=chunk))
+        for item in pool.map(_facts_for, work, chunksize=chunk):
+            out.append(item)
+            if progress and len(out) % 50 == 0:
+                progress("parsing", len(out), len(work))
+    return out
 
 
 def _unique_names(files: Sequence[SourceFile]) -> list[SourceFile]:
@@ -145,13 +158,13 @@ class _Locator:
 
 
 def analyze(paths: Sequence[str | os.PathLike[str]], config: Config | None = None, *,
-            audit: bool = False) -> AnalysisResult:
+            audit: bool = False, progress: Progress | None = None) -> AnalysisResult:
     """Analyze the Python code below `paths`; never imports or runs it."""
     config = config or Config()
     found = discover([Path(p) for p in paths], exclude=config.exclude)
     result = AnalysisResult()
     result.diagnostics.extend(Diagnostic(p, 0, m) for p, m in found.diagnostics)
-    extracted = _extract_all(_unique_names(found.files), config.jobs)
+    extracted = _extract_all(_unique_names(found.files), config.jobs, progress)
     modules: list[ModuleFacts] = []
     for facts, fallback in extracted:
         result.stats.fallback_parsed += fallback
@@ -164,6 +177,8 @@ def analyze(paths: Sequence[str | os.PathLike[str]], config: Config | None = Non
                       extra_registrars=config.extra_registrars, loop_decorators=config.loop_decorators,
                       severity=severity)
     codes = rules.active(config.select, config.ignore, audit=audit)
+    if progress:
+        progress("resolving", 0, 0)
     reach = analyze_reach(program, full=any(rules.BY_CODE[c].needs_full for c in codes))
     locate = _Locator()(program.modules)
     found_findings = findings(reach, locate)

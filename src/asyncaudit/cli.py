@@ -96,6 +96,36 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _Progress:
+    """A one-line progress display on a terminal, shown only once a run passes a second."""
+
+    def __init__(self) -> None:
+        import time
+
+        self._clock = time.monotonic
+        self._start = self._clock()
+        self._shown = False
+        self._on = sys.stderr.isatty()
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if not self._on or self._clock() - self._start < 1.0:
+            return
+        self._shown = True
+        if total:
+            width = 30
+            fill = width * done // total
+            bar = "#" * fill + "-" * (width - fill)
+            sys.stderr.write(f"\r{stage} [{bar}] {done}/{total} files ")
+        else:
+            sys.stderr.write(f"\r{stage}...{' ' * 40}")
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        if self._shown:
+            sys.stderr.write("\r" + " " * 70 + "\r")
+            sys.stderr.flush()
+
+
 def _make_config(args: argparse.Namespace):  # noqa: ANN202
     from asyncaudit.config import make_config
 
@@ -119,7 +149,11 @@ def _check(args: argparse.Namespace) -> int:
 
     config = _make_config(args)
     paths = config.targets(args.paths)
-    result = analyze(paths, config)
+    progress = _Progress()
+    try:
+        result = analyze(paths, config, progress=progress)
+    finally:
+        progress.close()
     root = _root(config, paths)
     if args.write_baseline:
         from asyncaudit.baseline import write_baseline
@@ -180,7 +214,11 @@ def _audit(args: argparse.Namespace) -> int:
     args.fail_on = MISSING
     config = _make_config(args)
     paths = config.targets(args.paths)
-    result = analyze(paths, config, audit=True)
+    progress = _Progress()
+    try:
+        result = analyze(paths, config, audit=True, progress=progress)
+    finally:
+        progress.close()
     first = Path(paths[0])
     root = first if first.is_dir() else first.parent
     report = audit_mod.build(result, root=root, date=date, previous=previous, defs=result.defs)

@@ -1949,8 +1949,23 @@ class _Converter:
                 conversion = ord(letter)
             eq = next((c for c in k.children if c.type == "="), None)
             if eq is not None:
+                start = k.children[0].end_byte
                 stop = (conv_node or spec_node or k.children[-1]).start_byte
-                pieces.append(data[k.children[0].end_byte:stop].decode("utf-8", "replace"))
+                text = data[start:stop]
+                if b"#" in text:
+                    # Comments (PEP 701) are not part of the ``=`` debug text.
+                    walk = [k]
+                    cuts = []
+                    while walk:
+                        x = walk.pop()
+                        for c in x.children:
+                            if c.type == "comment" and start <= c.start_byte < stop:
+                                cuts.append((c.start_byte - start, c.end_byte - start))
+                            elif c.child_count:
+                                walk.append(c)
+                    for lo, hi in sorted(cuts, reverse=True):
+                        text = text[:lo] + text[hi:]
+                pieces.append(text.decode("utf-8", "replace"))
                 if conv_node is None and spec_node is None:
                     conversion = ord("r")
             spec = None
