@@ -93,6 +93,7 @@ class Func:
     loop_probe: int = 0  # line of a bare `asyncio.get_running_loop()` statement (result unused)
     dropped_calls: list[Site] = field(default_factory=list)  # `create_task(...)` whose result is dropped
     serial_awaits: list[tuple[int, int, str]] = field(default_factory=list)  # (line, col, awaited call)
+    nonblocking: frozenset[str] = frozenset()  # locals made non-blocking: `sock.setblocking(False)`
     nonlocal_names: frozenset[str] = frozenset()
 
 
@@ -572,6 +573,10 @@ class _Extractor:
             name = f.attr if isinstance(f, ast.Attribute) else getattr(f, "id", None)
             if name == "get_running_loop" and not self.func.loop_probe:
                 self.func.loop_probe = s.lineno
+            elif (name in ("setblocking", "settimeout") and isinstance(f, ast.Attribute)
+                  and isinstance(f.value, ast.Name) and len(s.value.args) == 1
+                  and isinstance(s.value.args[0], ast.Constant) and s.value.args[0].value in (False, 0, 0.0)):
+                self.func.nonblocking = self.func.nonblocking | {f.value.id}
             elif name in ("create_task", "ensure_future"):
                 n = len(self.func.sites)
                 self.scan(s.value)

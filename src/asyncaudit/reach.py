@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from asyncaudit.catalog import CATEGORIES, SINKS
+from asyncaudit.catalog.blocking import NONBLOCKING_ARGS
 from asyncaudit.catalog.async_io import async_io_category
 from asyncaudit.catalog.loop import LOOP_CALLBACK_BASES
 from asyncaudit.facts import CALL, Func, Site, expr_text
@@ -74,8 +75,25 @@ def _site_sink(program: Program, site: Site, res: Resolution, func: Func) -> lis
         cat = program.sinks[s].category
         if cat == "file" and t.how == "call" and program.reads_memory(site, func):
             continue
+        if t.how == "call" and _nonblocking_call(s, site, func):
+            continue
         out.append((cat, s))
     return out
+
+
+def _nonblocking_call(sink: str, site: Site, func: Func) -> bool:
+    """`executor.shutdown(wait=False)`, `q.get(block=False)`, a method of a socket this
+    function made non-blocking: the catalogued API, called so that it returns at once."""
+    if sink.startswith("socket.socket.") and site.callee[0] == "a" and site.callee[1][0] == "n" \
+            and site.callee[1][1] in func.nonblocking:
+        return True
+    for keyword, position, value in NONBLOCKING_ARGS.get(sink, ()):
+        given = next((e for k, e in site.kwargs if k == keyword), None)
+        if given is None and position < len(site.args):
+            given = site.args[position]
+        if given is not None and given[0] == "k" and given[1] == value and type(given[1]) is type(value):
+            return True
+    return False
 
 
 def find_roots(program: Program) -> dict[str, str]:

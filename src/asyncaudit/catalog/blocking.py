@@ -971,3 +971,19 @@ SINKS: dict[str, Sink] = {
         ),
     )
 }
+
+
+# Sinks that do not block when called with one of these arguments: (keyword, position
+# among the arguments after self, value).  `executor.shutdown(wait=False)` returns at once;
+# `lock.acquire(False)` / `queue.get(block=False)` never wait.
+NONBLOCKING_ARGS: dict[str, tuple[tuple[str, int, object], ...]] = {
+    "concurrent.futures.Executor.shutdown": (("wait", 0, False),),
+    "threading.Lock.acquire": (("blocking", 0, False), ("timeout", 1, 0)),
+    "threading.RLock.acquire": (("blocking", 0, False), ("timeout", 1, 0)),
+    "threading.Semaphore.acquire": (("blocking", 0, False), ("timeout", 1, 0)),
+    "threading.Event.wait": (("timeout", 0, 0),),
+    "threading.Thread.join": (("timeout", 0, 0),),
+    "queue.Queue.get": (("block", 0, False), ("timeout", 1, 0)),
+    "queue.SimpleQueue.get": (("block", 0, False), ("timeout", 1, 0)),
+    "concurrent.futures.Future.result": (("timeout", 0, 0),),
+}

@@ -311,11 +311,12 @@ class _Converter:
         self.depth = 0
         self.row_off = 0  # original row of row 0 of the tree being converted
         self.text = data  # bytes the tree being converted was parsed from
+        self.region_start = 0  # first original row of the text being converted
         self.region_end = 0  # exclusive original row where the current chunk ends
         self.too_deep_reported = False
         self._semicolon_end: dict[int, tuple[int, int]] = {}
-        # (original row of a dummy block, statements recovered for it)
-        self._dummy_body: Optional[tuple[int, list[ast.stmt]]] = None
+        # original row of a dummy ``pass`` block -> statements recovered for it
+        self._dummy_bodies: dict[int, list[ast.stmt]] = {}
         self._line_starts: Optional[list[int]] = None
         self._string_rows: Optional[set[int]] = None
         # Re-parses allowed for error recovery; pathological input (megabytes
@@ -332,8 +333,7 @@ class _Converter:
         nodes = _stmt_nodes(root)
         if not root.has_error:
             out: list[ast.stmt] = []
-            for n in nodes:
-                self._stmt_into(n, out)
+            self._stmt_list_into(nodes, out, 0)
             return out
         return self._convert_nodes(nodes, 0, nrows, 0, chunking=True)
 
@@ -376,20 +376,20 @@ class _Converter:
                             nodes.extend(_stmt_nodes(part))
                         elif part.type in ("elif_clause", "else_clause") or part.is_error:
                             nodes.append(part)
-                else:
-                    nodes.append(top)
+                elif top.end_point[0] > 0 or top.end_point[1] > len(prefix) - 1:
+                    nodes.append(top)  # (tokens of the wrapper line alone are dropped)
             return nodes, a - 1, text
         root = self.parser.parse(chunk).root_node
         return _stmt_nodes(root), a, chunk
 
     def _recover(self, a: int, b: int, indent: int) -> list[ast.stmt]:
         nodes, row_off, text = self._parse_region(a, b, indent)
-        saved = self.row_off, self.text
-        self.row_off, self.text = row_off, text
+        saved = self.row_off, self.text, self.region_start
+        self.row_off, self.text, self.region_start = row_off, text, a
         try:
             return self._convert_nodes(nodes, a, b, indent, chunking=True)
         finally:
-            self.row_off, self.text = saved
+            self.row_off, self.text, self.region_start = saved
 
     def _convert_nodes(
         self, nodes: list[Node], a: int, b: int, indent: int, *, chunking: bool
@@ -399,14 +399,7 @@ class _Converter:
             saved_end = self.region_end
             self.region_end = b
             try:
-                skipped_row = -1
-                for n in nodes:
-                    # What follows a skipped statement on its last row is a
-                    # fragment of it (``@@ = 2`` must not yield ``2``).
-                    if self._first_row(n) == skipped_row and not n.has_error:
-                        continue
-                    if not self._stmt_into(n, out):
-                        skipped_row = self._last_row(n)
+                self._stmt_list_into(nodes, out, indent)
             finally:
                 self.region_end = saved_end
             return out
@@ -427,14 +420,9 @@ class _Converter:
             else:
                 clusters.append([r0, r1, err, [n]])
         for lo, hi, err, members in clusters:
-            if not err:
-                for n in members:
-                    self._stmt_into(n, out)
-                continue
             stop = min(hi + 1, b)
-            if self.reparse_budget <= 0:
-                for n in members:
-                    self._stmt_into(n, out)
+            if not err or self.reparse_budget <= 0:
+                self._stmt_list_into(members, out, indent)
                 continue
             cuts = [r for r in range(lo + 1, stop) if self._is_stmt_start(r, indent)]
             bounds = [lo, *cuts, stop]
@@ -450,51 +438,55 @@ class _Converter:
         self.reparse_budget -= 1
         try:
             nodes, row_off, text = self._parse_region(a, b, indent)
-            if nodes and (nodes[0].has_error or nodes[0].is_error) and self._header_has_error(nodes[0]):
-                recovered = self._header_recover(a, b, indent)
+            if nodes and (nodes[0].has_error or nodes[0].is_error):
+                recovered = self._skeleton_recover(a, b, indent)
                 if recovered is not None:
                     return recovered
-            saved = self.row_off, self.text
-            self.row_off, self.text = row_off, text
+            saved = self.row_off, self.text, self.region_start
+            self.row_off, self.text, self.region_start = row_off, text, a
             try:
                 return self._convert_nodes(nodes, a, b, indent, chunking=False)
             finally:
-                self.row_off, self.text = saved
+                self.row_off, self.text, self.region_start = saved
         finally:
             self.depth -= 1
 
-    def _header_recover(self, a: int, b: int, indent: int) -> Optional[list[ast.stmt]]:
-        """Convert a compound statement whose body broke tree-sitter's parse.
+    def _skeleton_recover(self, a: int, b: int, indent: int) -> Optional[list[ast.stmt]]:
+        """Convert a broken compound statement (rows [a, b)) clause by clause.
 
-        The header (rows up to the first indented line after a ``:``) is
-        parsed with a dummy ``pass`` body and the real body is recovered on
-        its own; e.g. a dedented line inside brackets derails tree-sitter's
-        indentation tracking for the rest of the enclosing block."""
+        tree-sitter's error recovery often derails a whole compound statement
+        because of one bad line in a body (e.g. a line inside brackets that is
+        dedented below the block).  Here the clause headers (``def ...:``,
+        ``else:``, ``except ...:``) are parsed alone, each body replaced by a
+        dummy ``pass`` on the same rows, and every real body is recovered on
+        its own at its indentation."""
         ls = self.line_starts
         data = self.data
-        body_start = None
+        clause_rows = [a]
         for r in range(a + 1, b):
             line = data[ls[r]:ls[r + 1]]
-            stripped = line.strip()
-            if not stripped or stripped.startswith(b"#"):
-                continue
-            if len(line) - len(line.lstrip(b" \t\f")) <= indent:
-                continue
-            prev = r - 1
-            while prev >= a:
-                pline = data[ls[prev]:ls[prev + 1]].strip()
-                if pline and not pline.startswith(b"#"):
-                    break
-                prev -= 1
-            if _HEADER_END_RE.search(pline):
-                body_start = r
-                break
-        if body_start is None:
+            if (
+                r not in self.string_rows
+                and len(line) - len(line.lstrip(b" \t\f")) == indent
+                and _CLAUSE_WORD_RE.match(line)
+            ):
+                clause_rows.append(r)
+        clause_rows.append(b)
+        lines: list[bytes] = []
+        bodies: list[tuple[int, int, int]] = []  # (body start row, end row, indentation)
+        for lo, hi in zip(clause_rows, clause_rows[1:]):
+            body_start = self._body_start(lo, hi, indent)
+            stop = hi if body_start is None else body_start
+            lines.extend(data[ls[lo]:ls[stop]].splitlines(keepends=True))
+            if body_start is not None:
+                line = data[ls[body_start]:ls[body_start + 1]]
+                body_indent = len(line) - len(line.lstrip(b" \t\f"))
+                lines.append(b" " * body_indent + b"pass\n")
+                lines.extend(b"\n" for _ in range(body_start + 1, hi))
+                bodies.append((body_start, hi, body_indent))
+        if not bodies:
             return None
-        line = data[ls[body_start]:ls[body_start + 1]]
-        body_indent = len(line) - len(line.lstrip(b" \t\f"))
-        header = data[ls[a]:ls[body_start]]
-        text = (b"if 1:\n" if indent else b"") + header + b" " * body_indent + b"pass\n"
+        text = (b"if 1:\n" if indent else b"") + b"".join(lines)
         root = self.parser.parse(text).root_node
         nodes = _stmt_nodes(root)
         if indent:
@@ -504,16 +496,32 @@ class _Converter:
             nodes = _stmt_nodes(block) if block is not None else []
         if len(nodes) != 1 or nodes[0].has_error or nodes[0].type not in _COMPOUND:
             return None
-        body = self._recover(body_start, b, body_indent)
-        saved = self.row_off, self.text, self._dummy_body
-        self.row_off, self.text = (a - 1 if indent else a), text
-        self._dummy_body = (body_start, body)
+        recovered = {start: self._recover(start, end, body_indent) for start, end, body_indent in bodies}
+        saved = self.row_off, self.text, self.region_start, self._dummy_bodies
+        self.row_off, self.text, self.region_start = (a - 1 if indent else a), text, a
+        self._dummy_bodies = recovered
         try:
             out: list[ast.stmt] = []
             self._stmt_into(nodes[0], out)
             return out
         finally:
-            self.row_off, self.text, self._dummy_body = saved
+            self.row_off, self.text, self.region_start, self._dummy_bodies = saved
+
+    def _body_start(self, a: int, b: int, indent: int) -> Optional[int]:
+        """First row in (a, b) indented deeper than ``indent`` right after a
+        line ending in ``:`` -- where the body of the header at ``a`` starts."""
+        ls = self.line_starts
+        data = self.data
+        prev_text = data[ls[a]:ls[a + 1]].strip()
+        for r in range(a + 1, b):
+            line = data[ls[r]:ls[r + 1]]
+            stripped = line.strip()
+            if not stripped or stripped.startswith(b"#"):
+                continue
+            if len(line) - len(line.lstrip(b" \t\f")) > indent and _HEADER_END_RE.search(prev_text):
+                return r
+            prev_text = stripped
+        return None
 
     def _first_row(self, n: Node) -> int:
         return n.start_point[0] + self.row_off
@@ -561,6 +569,24 @@ class _Converter:
 
     # ---- statements -------------------------------------------------------
 
+    def _stmt_list_into(self, nodes: list[Node], out: list[ast.stmt], column: Optional[int]) -> None:
+        """Convert a block's statements; ``column`` is the block's indentation."""
+        skipped_row = -1
+        prev_row = -1
+        for n in nodes:
+            first = self._first_row(n)
+            if first == skipped_row and not n.has_error:
+                # What follows a skipped statement on its last row is a
+                # fragment of it (``@@ = 2`` must not yield ``2``).
+                continue
+            if column is not None and first > prev_row and n.start_point[1] != column and not n.is_error:
+                # tree-sitter accepts inconsistent dedents that CPython rejects.
+                self._skip_diag(n, _Reject(n, "inconsistent indentation"))
+                skipped_row = self._last_row(n)
+            elif not self._stmt_into(n, out):
+                skipped_row = self._last_row(n)
+            prev_row = self._last_row(n)
+
     def _stmt_into(self, n: Node, out: list[ast.stmt]) -> bool:
         """Convert statement ``n`` into ``out``; False if it was skipped."""
         if n.has_error or n.is_error:
@@ -607,14 +633,16 @@ class _Converter:
             if where.is_missing:
                 msg = f"missing {where.type!r}"
             elif where.is_error:
-                tok = _first_leaf(where).text.decode("utf-8", "replace")
-                tok = tok if len(tok) <= 20 else tok[:17] + "..."
+                tok = _snippet(where)
                 msg = f"unexpected {tok!r}" if tok.strip() else "invalid syntax"
             else:
                 msg = "invalid syntax"
-        first, last = self._first_row(n) + 1, self._last_row(n) + 1
+        # Rows before region_start belong to the ``if 1:`` wrapper.
+        first = max(self._first_row(n), self.region_start) + 1
+        last = max(self._last_row(n) + 1, first)
         lines = f"line {first}" if first == last else f"lines {first}-{last}"
-        self.diags.append((self._first_row(where) + 1, f"syntax error: {msg}; skipped {lines}"))
+        line = max(self._first_row(where) + 1, first)
+        self.diags.append((line, f"syntax error: {msg}; skipped {lines}"))
 
     def _too_deep_diag(self, row: int) -> None:
         if not self.too_deep_reported:
@@ -630,7 +658,7 @@ class _Converter:
         try:
             handler = _STMT_HANDLERS.get(n.type)
             if handler is None:
-                raise _Reject(n, f"unexpected {n.type.replace('_', ' ')}")
+                raise _Reject(n, f"unexpected {_snippet(n)!r}")
             return handler(self, n)
         finally:
             self.depth = d - 1
@@ -638,10 +666,10 @@ class _Converter:
     def _body(self, block: Optional[Node], header: Node, end_row: Optional[int] = None) -> list[ast.stmt]:
         if block is None:
             raise _Reject(header, "expected ':' and a block")
-        if self._dummy_body is not None and self._first_row(block) == self._dummy_body[0]:
-            recovered = self._dummy_body[1]
-            self._dummy_body = None
-            return recovered or [self._placeholder(block)]
+        if self._dummy_bodies:
+            recovered = self._dummy_bodies.pop(self._first_row(block), None)
+            if recovered is not None:
+                return recovered or [self._placeholder(block)]
         kids = _stmt_nodes(block)
         if block.has_error and kids and kids[0].start_point[0] > header.start_point[0]:
             first = self._first_row(kids[0])
@@ -657,8 +685,8 @@ class _Converter:
                         self.depth -= 1
                     return body or [self._placeholder(block)]
         out: list[ast.stmt] = []
-        for c in kids:
-            self._stmt_into(c, out)
+        own_line = kids and kids[0].start_point[0] > header.start_point[0]
+        self._stmt_list_into(kids, out, kids[0].start_point[1] if own_line else None)
         if not out:
             if not kids:
                 raise _Reject(header, "expected an indented block")
@@ -690,7 +718,7 @@ class _Converter:
         first = kids[0]
         t = first.type
         if len(kids) > 1:
-            elts = [self.expr(c) for c in kids if c.is_named]
+            elts = [self.expr_at(c, 1) for c in kids if c.is_named]
             value = self._set(ast.Tuple(elts=elts, ctx=_LOAD), first.start_point, kids[-1].end_point)
             return self._set(ast.Expr(value=value), first.start_point, kids[-1].end_point)
         if t == "assignment":
@@ -889,13 +917,14 @@ class _Converter:
             nodes = _stmt_nodes(block) if block is not None else []
         if len(nodes) != 1 or nodes[0].has_error or nodes[0].type == "type_alias_statement":
             raise _Reject(n, "invalid type alias statement")
-        saved = self.row_off, self.text
+        saved = self.row_off, self.text, self.region_start
+        self.region_start = self._first_row(n)
         self.row_off = self._first_row(n) - (1 if col else 0)
         self.text = text
         try:
             result = self.stmt(nodes[0])
         finally:
-            self.row_off, self.text = saved
+            self.row_off, self.text, self.region_start = saved
         line = self._first_row(n) + 1
         for sub in ast.walk(result):
             if isinstance(sub, ast.Name) and sub.id == "tYpE" and sub.lineno == line and sub.col_offset == col:
@@ -920,7 +949,7 @@ class _Converter:
                 name_node = self._first_named(parts[0])
                 if name_node is None or name_node.type != "identifier" or len(parts) != 2:
                     raise _Reject(inner, "invalid type parameter")
-                node = ast.TypeVar(name=self._ident(name_node), bound=self.expr(parts[1]))
+                node = ast.TypeVar(name=self._ident(name_node), bound=self.expr_at(parts[1], 1))
             elif inner.type == "splat_type":
                 star = inner.children[0].type
                 ident = self._ident(inner.children[1])
@@ -995,7 +1024,12 @@ class _Converter:
                     star = is_star
                 elif star != is_star:
                     raise _Reject(c, "cannot have both 'except' and 'except*' on the same 'try'")
-                handlers.append(self._handler(c, self._body(block, c, ends[i + 1])))
+                self.depth += 1  # Try -> ExceptHandler -> body
+                try:
+                    handler_body = self._body(block, c, ends[i + 1])
+                finally:
+                    self.depth -= 1
+                handlers.append(self._handler(c, handler_body))
         if not handlers and not final:
             raise _Reject(n, "expected 'except' or 'finally' block")
         if star and _TRY_STAR is None:
@@ -1024,7 +1058,7 @@ class _Converter:
             type_ = self.expr(values[0])
         elif values:
             # PEP 758: ``except A, B:`` means ``except (A, B):``.
-            elts = [self.expr(v) for v in values]
+            elts = [self.expr_at(v, 1) for v in values]
             type_ = self._set(ast.Tuple(elts=elts, ctx=_LOAD), values[0].start_point, values[-1].end_point)
         if alias is not None:
             target = self._first_named(alias) if alias.type == "as_pattern_target" else alias
@@ -1056,12 +1090,12 @@ class _Converter:
                 target_node = parts[-1]
                 if target_node.type == "as_pattern_target":
                     target_node = self._first_named(target_node)
-                ctx_expr = self.expr(parts[0])
-                target = self.expr(target_node)
+                ctx_expr = self.expr_at(parts[0], 1)
+                target = self.expr_at(target_node, 1)
                 _set_ctx(target, _STORE, target_node)
                 items.append(ast.withitem(context_expr=ctx_expr, optional_vars=target))
             else:
-                items.append(ast.withitem(context_expr=self.expr(value), optional_vars=None))
+                items.append(ast.withitem(context_expr=self.expr_at(value, 1), optional_vars=None))
         body = self._body(n.child_by_field_name("body"), n)
         cls = ast.AsyncWith if n.children[0].type == "async" else ast.With
         node = cls(items=items, body=body, type_comment=None)
@@ -1147,7 +1181,7 @@ class _Converter:
                 if name.type != "identifier":
                     raise _Reject(p, "invalid parameter")
                 a = self._arg(name, None, None)
-                default = self.expr(p.child_by_field_name("value"))
+                default = self.expr_at(p.child_by_field_name("value"), 1)
                 kind = "plain"
             elif t in ("typed_parameter", "typed_default_parameter"):
                 if not allow_annotations:
@@ -1160,9 +1194,9 @@ class _Converter:
                     head = self._first_named(head)
                 if head is None or head.type != "identifier":
                     raise _Reject(p, "invalid parameter")
-                a = self._arg(head, ann_node, self.expr(ann_node))
+                a = self._arg(head, ann_node, self.expr_at(ann_node, 2))
                 if t == "typed_default_parameter":
-                    default = self.expr(p.child_by_field_name("value"))
+                    default = self.expr_at(p.child_by_field_name("value"), 1)
             else:
                 raise _Reject(p, "invalid parameter")
             if kind == "list_splat_pattern":
@@ -1200,7 +1234,7 @@ class _Converter:
         if len(subjects) == 1 and trailing is None:
             subject = self.expr(subjects[0])
         else:
-            elts = [self.expr(s) for s in subjects]
+            elts = [self.expr_at(s, 1) for s in subjects]
             subject = self._set(ast.Tuple(elts=elts, ctx=_LOAD), subjects[0].start_point, (trailing or subjects[-1]).end_point)
         block = n.child_by_field_name("body")
         clauses = [c for c in block.children if c.type == "case_clause"] if block is not None else []
@@ -1227,14 +1261,22 @@ class _Converter:
         if not pats:
             raise _Reject(c, "invalid case pattern")
         trailing = self._trailing_comma(c, pats[-1])
-        if len(pats) == 1 and trailing is None:
-            pattern = self._pattern(pats[0])
-        else:
-            elems = [self._pattern(p) for p in pats]
-            pattern = self._set(ast.MatchSequence(patterns=elems), pats[0].start_point, (trailing or pats[-1]).end_point)
-        guard_node = c.child_by_field_name("guard")
-        guard = self.expr(self._first_named(guard_node)) if guard_node is not None else None
-        body = self._body(c.child_by_field_name("consequence"), c, end)
+        self.depth += 1  # Match -> match_case -> ...
+        try:
+            if len(pats) == 1 and trailing is None:
+                pattern = self._pattern(pats[0])
+            else:
+                self.depth += 1
+                try:
+                    elems = [self._pattern(p) for p in pats]
+                finally:
+                    self.depth -= 1
+                pattern = self._set(ast.MatchSequence(patterns=elems), pats[0].start_point, (trailing or pats[-1]).end_point)
+            guard_node = c.child_by_field_name("guard")
+            guard = self.expr(self._first_named(guard_node)) if guard_node is not None else None
+            body = self._body(c.child_by_field_name("consequence"), c, end)
+        finally:
+            self.depth -= 1
         return ast.match_case(pattern=pattern, guard=guard, body=body)
 
     def _trailing_comma(self, parent: Node, last: Node) -> Optional[Node]:
@@ -1430,12 +1472,15 @@ class _Converter:
         while cur.type in _POSTFIX:
             chain.append(cur)
             cur = cur.child_by_field_name(_POSTFIX[cur.type])
-            if cur is None or len(chain) > self.max_depth:
+            if cur is None:
                 raise _Reject(n, "invalid starred expression")
         if cur.type not in ("list_splat", "list_splat_pattern"):
             raise _Reject(n, "invalid starred expression")
         operand = self._first_named(cur)
-        value = self.expr(operand)
+        if self.depth + len(chain) >= self.max_depth:
+            self._too_deep_diag(self._first_row(n))
+            return self._set(ast.Starred(value=self._ellipsis(n), ctx=_LOAD), n.start_point, n.end_point)
+        value = self.expr_at(operand, len(chain))
         start = operand.start_point
         for link in reversed(chain):
             t = link.type
@@ -1447,6 +1492,16 @@ class _Converter:
                 node = ast.Subscript(value=value, slice=self._subscript_slice(link), ctx=_LOAD)
             value = self._set(node, start, link.end_point)
         return self._set(ast.Starred(value=value, ctx=_LOAD), n.start_point, n.end_point)
+
+    def expr_at(self, n: Node, extra: int) -> ast.expr:
+        """Convert an expression ``extra`` AST levels below the current one
+        (under a keyword, comprehension, Slice, ...), so that the depth limit
+        bounds the depth of the resulting tree, not just of the recursion."""
+        self.depth += extra
+        try:
+            return self.expr(n)
+        finally:
+            self.depth -= extra
 
     def _ellipsis(self, n: Node) -> ast.expr:
         return self._set(ast.Constant(value=..., kind=None), n.start_point, n.end_point)
@@ -1555,12 +1610,13 @@ class _Converter:
                 rights = c.children_by_field_name("right")
                 if len(rights) != 1 or self._trailing_comma(c, rights[0]) is not None:
                     raise _Reject(c, "invalid comprehension iterable")
-                target = self.expr(left)
+                target = self.expr_at(left, 1)
                 _set_ctx(target, _STORE, left)
                 is_async = int(c.children[0].type == "async")
-                gens.append(ast.comprehension(target=target, iter=self.expr(rights[0]), ifs=[], is_async=is_async))
+                iter_ = self.expr_at(rights[0], 1)
+                gens.append(ast.comprehension(target=target, iter=iter_, ifs=[], is_async=is_async))
             elif c.type == "if_clause":
-                gens[-1].ifs.append(self.expr(self._first_named(c)))
+                gens[-1].ifs.append(self.expr_at(self._first_named(c), 1))
         return gens
 
     def _e_list_comprehension(self, n: Node) -> ast.expr:
@@ -1600,7 +1656,11 @@ class _Converter:
             if isinstance(sl, ast.Starred):  # ``a[*b]`` means ``a[(*b,)]``
                 sl = self._set(ast.Tuple(elts=[sl], ctx=_LOAD), subs[0].start_point, subs[0].end_point)
         else:
-            elts = [self._slice_item(s) for s in subs]
+            self.depth += 1
+            try:
+                elts = [self._slice_item(s) for s in subs]
+            finally:
+                self.depth -= 1
             sl = self._set(ast.Tuple(elts=elts, ctx=_LOAD), subs[0].start_point, (trailing or subs[-1]).end_point)
         return sl
 
@@ -1618,7 +1678,7 @@ class _Converter:
             else:
                 raise _Reject(c, "invalid slice")
         parts += [None] * (3 - len(parts))
-        lower, upper, step = (self.expr(p) if p is not None else None for p in parts[:3])
+        lower, upper, step = (self.expr_at(p, 1) if p is not None else None for p in parts[:3])
         return self._set(ast.Slice(lower=lower, upper=upper, step=step), n.start_point, n.end_point)
 
     def _call_args(self, argn: Node) -> tuple[list[ast.expr], list[ast.keyword]]:
@@ -1629,10 +1689,11 @@ class _Converter:
                 continue
             t = c.type
             if t == "keyword_argument":
-                kw = ast.keyword(arg=self._ident(c.child_by_field_name("name")), value=self.expr(c.child_by_field_name("value")))
+                value = self.expr_at(c.child_by_field_name("value"), 1)
+                kw = ast.keyword(arg=self._ident(c.child_by_field_name("name")), value=value)
                 keywords.append(self._set(kw, c.start_point, c.end_point))
             elif t == "dictionary_splat":
-                kw = ast.keyword(arg=None, value=self.expr(self._first_named(c)))
+                kw = ast.keyword(arg=None, value=self.expr_at(self._first_named(c), 1))
                 keywords.append(self._set(kw, c.start_point, c.end_point))
             else:
                 if keywords and t != "list_splat":
@@ -1812,7 +1873,7 @@ class _Converter:
             if isinstance(sl, ast.Starred):
                 sl = self._set(ast.Tuple(elts=[sl], ctx=_LOAD), subs[0].start_point, subs[0].end_point)
         else:
-            elts = [self.expr(s) for s in subs]
+            elts = [self.expr_at(s, 1) for s in subs]
             sl = self._set(ast.Tuple(elts=elts, ctx=_LOAD), subs[0].start_point, (trailing or subs[-1]).end_point)
         return self._set(ast.Subscript(value=value, slice=sl, ctx=_LOAD), n.start_point, n.end_point)
 
@@ -1977,7 +2038,11 @@ class _Converter:
                         if c.start_byte > pos:
                             text = data[pos:c.start_byte].decode("utf-8", "replace")
                             spec_pieces.append(text if raw else _unescape_str(text, spec_node))
-                        self._interpolation(c, raw, data, span, spec_pieces)
+                        self.depth += 1  # FormattedValue -> JoinedStr -> FormattedValue
+                        try:
+                            self._interpolation(c, raw, data, span, spec_pieces)
+                        finally:
+                            self.depth -= 1
                         pos = c.end_byte
                 if spec_node.end_byte > pos:
                     text = data[pos:spec_node.end_byte].decode("utf-8", "replace")
@@ -2029,6 +2094,8 @@ def _set_ctx(node: ast.expr, ctx: ast.expr_context, where: Node) -> None:
         elif isinstance(x, ast.Starred) and ctx is not _DEL:
             x.ctx = ctx
             stack.append(x.value)
+        elif isinstance(x, ast.Constant) and x.value is ...:
+            pass  # placeholder for a subtree cut at max_depth
         else:
             what = type(x).__name__.lower()
             raise _Reject(where, f"cannot {'delete' if ctx is _DEL else 'assign to'} {what}")
@@ -2050,6 +2117,11 @@ def _first_error(n: Node) -> Node:
                 break
         else:
             return n
+
+
+def _snippet(n: Node) -> str:
+    tok = _first_leaf(n).text.decode("utf-8", "replace")
+    return tok if len(tok) <= 20 else tok[:17] + "..."
 
 
 def _first_leaf(n: Node) -> Node:
