@@ -555,12 +555,7 @@ class Program:
         if tag == "xm":
             if len(v) > 3:  # a method of a container: ("xm", kind, name, params)
                 return _container_method(v[1], v[2], v[3])
-            for t in _type_bases(v[1]):
-                kt = TYPES.get(t)
-                if kt is not None and v[2] in kt.methods:
-                    r = kt.methods[v[2]]
-                    return (("xo", v[1]) if r == "self" else type_value(r),)
-            return (("xo", f"{v[1]}.{v[2]}()"),)
+            return _method_result(("xo", v[1]), v[2]) or (("xo", f"{v[1]}.{v[2]}()"),)
         if tag == "part":
             return self.call_result(v[1], ("c", None, (), ()), func, mod)
         if tag == "obj":
@@ -568,11 +563,7 @@ class Program:
             if meth:
                 return self.returns(self.functions[meth])
         if tag == "xo" and len(v) == 2:
-            for t in _type_bases(v[1]):
-                kt = TYPES.get(t)
-                if kt is not None and "__call__" in kt.methods:
-                    r = kt.methods["__call__"]
-                    return (v if r == "self" else type_value(r),)
+            return _method_result(v, "__call__")
         return NO_VALUES
 
     def entered(self, v: Value) -> tuple[Value, ...]:
@@ -819,15 +810,20 @@ def _split_params(s: str) -> list[str]:
     return out
 
 
+def _method_result(v: Value, name: str) -> tuple[Value, ...]:
+    """What calling method `name` of external instance v returns, from the catalog."""
+    for t in _type_bases(v[1]):
+        kt = TYPES.get(t)
+        if kt is not None and name in kt.methods:
+            r = kt.methods[name]
+            return (("xo", v[1]) if r == "self" else type_value(r),)
+    return NO_VALUES
+
+
 def _item(v: Value) -> tuple[Value, ...]:
     """`v[...]`: the element of a list, the value of a dict, a catalog type's `__getitem__`."""
     if v[0] == "xo" and len(v) == 2:
-        for t in _type_bases(v[1]):
-            kt = TYPES.get(t)
-            if kt is not None and "__getitem__" in kt.methods:
-                r = kt.methods["__getitem__"]
-                return (v if r == "self" else type_value(r),)
-        return NO_VALUES
+        return _method_result(v, "__getitem__")
     if v[0] != "xo" or len(v) < 3 or not v[2]:
         return NO_VALUES
     if v[1] == "builtins.dict":
