@@ -204,10 +204,11 @@ class _Store:
             return False
         try:
             os.makedirs(self._root, exist_ok=True)
-            for name, text in ((".gitignore", GITIGNORE), ("CACHEDIR.TAG", CACHEDIR_TAG)):
-                target = os.path.join(self._root, name)
-                if not os.path.exists(target):
-                    self._atomic_write(target, text.encode())
+            # mark the folder only when it is ours: a cache directory mistakenly set to a
+            # project folder must not get a `*` .gitignore
+            if not os.listdir(self._root):
+                for name, text in ((".gitignore", GITIGNORE), ("CACHEDIR.TAG", CACHEDIR_TAG)):
+                    self._atomic_write(os.path.join(self._root, name), text.encode())
         except OSError:
             self._fail()
             return False
@@ -312,12 +313,12 @@ class FactsCache(_Store):
         if payload is not None:
             try:
                 facts, fallback = _loads(payload)
-                if isinstance(facts, ModuleFacts) and facts.name == module:
-                    facts.path = path
-                    self.hits += 1
-                    return facts, bool(fallback)
             except Exception:  # noqa: BLE001 - any bad entry is a miss
-                pass
+                facts = fallback = None
+            if isinstance(facts, ModuleFacts) and facts.name == module:
+                facts.path = path
+                self.hits += 1
+                return facts, bool(fallback)
             self.errors += 1
         self.misses += 1
         return None
@@ -415,7 +416,8 @@ def _file_sig(path: str, st: os.stat_result) -> Signature:
     return (path, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, "f")
 
 
-def _snapshot_dir(top: str, out: list[Signature], seen: set[tuple[int, int]]) -> None:
+def _snapshot_dir(top: str, out: list[Signature], seen: set[tuple[int, int]],
+                  skip: set[tuple[int, int]]) -> None:
     from asyncaudit.discover import PROJECT_MARKERS, SKIP_DIRS
 
     stack = [top]
@@ -428,6 +430,8 @@ def _snapshot_dir(top: str, out: list[Signature], seen: set[tuple[int, int]]) ->
             out.append((d, 0, 0, 0, 0, "u"))
             continue
         ident = (st.st_dev, st.st_ino)
+        if ident in skip:
+            continue
         if ident in seen:
             out.append((d, 0, 0, 0, 0, "l"))
             continue
@@ -458,7 +462,8 @@ def _snapshot_dir(top: str, out: list[Signature], seen: set[tuple[int, int]]) ->
         stack.extend(reversed(subdirs))
 
 
-def snapshot(paths: Iterable[str | os.PathLike[str]]) -> list[Signature]:
+def snapshot(paths: Iterable[str | os.PathLike[str]],
+             skip: Iterable[str | os.PathLike[str]] = ()) -> list[Signature]:
     """Stat signatures of everything discovery could depend on below `paths`, sorted.
 
     A superset of what `discover` reads, without parsing or naming modules (about 0.1 s
@@ -466,10 +471,19 @@ def snapshot(paths: Iterable[str | os.PathLike[str]]) -> list[Signature]:
     folder walked, each venv skipped and each project marker present (existence only);
     missing, broken and unreadable entries.  Folders are walked like `discover` does
     (same skipped names, symlinks followed once), but `--exclude` is ignored: changes in
-    excluded files only cost a miss.
+    excluded files only cost a miss.  `skip`: folders not to walk, such as the cache
+    directory itself when it lies inside the tree under another name than the default
+    (it holds no .py file, so discovery is not affected).
     """
     out: list[Signature] = []
     seen: set[tuple[int, int]] = set()
+    skipped: set[tuple[int, int]] = set()
+    for raw in skip:
+        try:
+            st = os.stat(raw)
+        except OSError:
+            continue
+        skipped.add((st.st_dev, st.st_ino))
     for raw in paths:
         p = os.fspath(raw)
         try:
@@ -478,7 +492,7 @@ def snapshot(paths: Iterable[str | os.PathLike[str]]) -> list[Signature]:
             out.append((p, 0, 0, 0, 0, "x"))
             continue
         if stat.S_ISDIR(st.st_mode):
-            _snapshot_dir(p, out, seen)
+            _snapshot_dir(p, out, seen, skipped)
         else:
             out.append(_file_sig(p, st))
     out.sort()
@@ -586,35 +600,38 @@ class RunCache(_Store):
             pass
 
 
-def clear(directory: str | os.PathLike[str]) -> bool:
-    """Remove the cache in `directory`; True when nothing of it is left.
+_OWN_NAMES = frozenset({_FACTS, _RUNS, ".gitignore", "CACHEDIR.TAG"})
 
-    Only what the cache creates is removed, so a mistaken `directory` loses nothing else.
+
+def _is_cache_dir(root: str) -> bool:
+    try:
+        with open(os.path.join(root, "CACHEDIR.TAG"), encoding="utf-8") as fh:
+            if fh.read() == CACHEDIR_TAG:
+                return True
+    except (OSError, UnicodeDecodeError):
+        pass
+    try:
+        return all(n in _OWN_NAMES or n.endswith(_TMP_SUFFIX) for n in os.listdir(root))
+    except OSError:
+        return False
+
+
+def clear(directory: str | os.PathLike[str]) -> bool:
+    """Remove the cache in `directory`; True when it is gone (or never existed).
+
+    A folder that is not an asyncaudit cache (no asyncaudit CACHEDIR.TAG and other files
+    than the cache's own) is left alone and False returned, so a mistaken `directory`
+    loses nothing.
     """
-    root = os.fspath(directory)
     import shutil
 
-    ok = True
-    for name in (_FACTS, _RUNS):
-        p = os.path.join(root, name)
-        if os.path.lexists(p):
-            shutil.rmtree(p, ignore_errors=True)
-            ok = ok and not os.path.lexists(p)
-    for name in ("CACHEDIR.TAG", ".gitignore"):
-        p = os.path.join(root, name)
-        try:
-            os.unlink(p)
-        except FileNotFoundError:
-            pass
-        except OSError:
-            ok = False
-    try:
-        os.rmdir(root)
-    except FileNotFoundError:
-        pass
-    except OSError:
-        pass  # not empty: someone else's files, or an unwritable parent
-    return ok
+    root = os.fspath(directory)
+    if not os.path.lexists(root):
+        return True
+    if not os.path.isdir(root) or os.path.islink(root) or not _is_cache_dir(root):
+        return False
+    shutil.rmtree(root, ignore_errors=True)
+    return not os.path.lexists(root)
 
 
 __all__ = ["DEFAULT_DIRECTORY", "FactsCache", "RunCache", "clear", "default_directory",

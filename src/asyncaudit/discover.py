@@ -107,8 +107,8 @@ def _walk(top: Path, exclude: tuple[str, ...], diags: list[tuple[str, str]],
                     diags.append((e.path, f"cannot read file: {exc.strerror or exc}"))
                     continue
                 files.append(Path(e.path))
-            if d.name == "src":
-                roots.add(d)
+        if d.name == "src":
+            roots.add(d)
         stack.extend(reversed(subdirs))
 
 

@@ -38,10 +38,12 @@ from __future__ import annotations
 
 import ast
 import bisect
+import contextlib
 import re
 import sys
 import unicodedata
-from typing import Callable, Optional, Sequence, Union
+from collections.abc import Callable, Iterator, Sequence
+from itertools import pairwise
 
 import tree_sitter
 import tree_sitter_python
@@ -103,16 +105,16 @@ _LEX_RE = re.compile(
     rb'|"""(?:[^\\]|\\.)*?(?:"""|\Z)'
     rb"|'(?:[^'\\\n]|\\.)*(?:'|$)"
     rb'|"(?:[^"\\\n]|\\.)*(?:"|$)',
-    re.S | re.M,
+    re.DOTALL | re.MULTILINE,
 )
 _HEADER_END_RE = re.compile(rb":[ \t\f]*(?:#[^\n]*)?$")
 
 _STR_ESCAPE_RE = re.compile(
     r"\\(?:(\n)|([0-7]{1,3})|x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4})"
     r"|U([0-9a-fA-F]{8})|N\{([^}\n]*)\}|(.))",
-    re.S,
+    re.DOTALL,
 )
-_BYTES_ESCAPE_RE = re.compile(r"\\(?:(\n)|([0-7]{1,3})|x([0-9a-fA-F]{2})|(.))", re.S)
+_BYTES_ESCAPE_RE = re.compile(r"\\(?:(\n)|([0-7]{1,3})|x([0-9a-fA-F]{2})|(.))", re.DOTALL)
 _SIMPLE_ESCAPES = {
     "\\": "\\", "'": "'", '"': '"', "a": "\a", "b": "\b", "f": "\f",
     "n": "\n", "r": "\r", "t": "\t", "v": "\v",
@@ -131,7 +133,9 @@ class _Reject(Exception):
 def parse_with_tree_sitter(
     source: bytes, *, max_depth: int = 200
 ) -> tuple[ast.Module, list[tuple[int, str]]]:
-    """Parse source with tree-sitter and convert to an ast.Module. Returns the module and diagnostics as (line, message)."""
+    """Parse source with tree-sitter and convert to an ast.Module.
+
+    Returns the module and diagnostics as (line, message).  Never raises."""
     diags: list[Diagnostic] = []
     try:
         data = _prepare_source(source, diags)
@@ -142,7 +146,7 @@ def parse_with_tree_sitter(
             with _recursion_headroom(12 * conv.max_depth + 400):
                 body = conv.convert_module()
             module = ast.Module(body=body, type_ignores=[])
-    except Exception as exc:  # the fallback parser must never raise
+    except Exception as exc:  # noqa: BLE001 -- the fallback parser must never raise
         module = ast.Module(body=[], type_ignores=[])
         diags.append((1, f"syntax error: conversion failed ({type(exc).__name__}: {exc})"))
     diags.sort(key=lambda d: d[0])
@@ -153,7 +157,7 @@ def parse_with_tree_sitter(
 # source preparation
 
 
-def _prepare_source(source: Union[bytes, bytearray, memoryview, str], diags: list[Diagnostic]) -> Optional[bytes]:
+def _prepare_source(source: bytes | bytearray | memoryview | str, diags: list[Diagnostic]) -> bytes | None:
     """Return UTF-8 bytes with universal newlines, no BOM and no NUL bytes,
     or None (with a diagnostic) for data that is clearly not source text."""
     replaced = 0
@@ -215,33 +219,26 @@ def _declared_encoding(raw: bytes) -> str:
     return "utf-8"
 
 
-class _recursion_headroom:
-    """Temporarily make sure ``extra`` more Python frames fit under the limit.
+@contextlib.contextmanager
+def _recursion_headroom(extra: int) -> Iterator[None]:
+    """Make sure ``extra`` more Python frames fit under the recursion limit.
 
-    Conversion recursion is bounded by ``max_depth`` (a few frames per
-    level); on CPython 3.11+ pure Python calls do not consume C stack, so
+    Conversion recursion is bounded by ``max_depth`` (a few frames per level),
+    never by the input; on CPython 3.11+ pure Python calls use no C stack, so
     raising the limit for the duration is safe.
     """
-
-    def __init__(self, extra: int) -> None:
-        self.extra = extra
-        self.saved: Optional[int] = None
-
-    def __enter__(self) -> None:
-        depth = 0
-        frame = sys._getframe()
-        while frame is not None:
-            depth += 1
-            frame = frame.f_back
-        needed = depth + self.extra
-        current = sys.getrecursionlimit()
-        if current < needed:
-            self.saved = current
-            sys.setrecursionlimit(needed)
-
-    def __exit__(self, *exc: object) -> None:
-        if self.saved is not None:
-            sys.setrecursionlimit(self.saved)
+    depth = 0
+    frame = sys._getframe()
+    while frame is not None:
+        depth += 1
+        frame = frame.f_back
+    saved = sys.getrecursionlimit()
+    if saved < depth + extra:
+        sys.setrecursionlimit(depth + extra)
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(saved)
 
 
 # --------------------------------------------------------------------------
@@ -317,8 +314,8 @@ class _Converter:
         self._semicolon_end: dict[int, tuple[int, int]] = {}
         # original row of a dummy ``pass`` block -> statements recovered for it
         self._dummy_bodies: dict[int, list[ast.stmt]] = {}
-        self._line_starts: Optional[list[int]] = None
-        self._string_rows: Optional[set[int]] = None
+        self._line_starts: list[int] | None = None
+        self._string_rows: set[int] | None = None
         # Re-parses allowed for error recovery; pathological input (megabytes
         # of garbage) then degrades to skipping whole broken regions.
         self.reparse_budget = _REPARSE_BUDGET
@@ -426,7 +423,7 @@ class _Converter:
                 continue
             cuts = [r for r in range(lo + 1, stop) if self._is_stmt_start(r, indent)]
             bounds = [lo, *cuts, stop]
-            for chunk_lo, chunk_hi in zip(bounds, bounds[1:]):
+            for chunk_lo, chunk_hi in pairwise(bounds):
                 out.extend(self._convert_chunk(chunk_lo, chunk_hi, indent))
         return out
 
@@ -451,7 +448,7 @@ class _Converter:
         finally:
             self.depth -= 1
 
-    def _skeleton_recover(self, a: int, b: int, indent: int) -> Optional[list[ast.stmt]]:
+    def _skeleton_recover(self, a: int, b: int, indent: int) -> list[ast.stmt] | None:
         """Convert a broken compound statement (rows [a, b)) clause by clause.
 
         tree-sitter's error recovery often derails a whole compound statement
@@ -474,7 +471,7 @@ class _Converter:
         clause_rows.append(b)
         lines: list[bytes] = []
         bodies: list[tuple[int, int, int]] = []  # (body start row, end row, indentation)
-        for lo, hi in zip(clause_rows, clause_rows[1:]):
+        for lo, hi in pairwise(clause_rows):
             body_start = self._body_start(lo, hi, indent)
             stop = hi if body_start is None else body_start
             lines.extend(data[ls[lo]:ls[stop]].splitlines(keepends=True))
@@ -507,7 +504,7 @@ class _Converter:
         finally:
             self.row_off, self.text, self.region_start, self._dummy_bodies = saved
 
-    def _body_start(self, a: int, b: int, indent: int) -> Optional[int]:
+    def _body_start(self, a: int, b: int, indent: int) -> int | None:
         """First row in (a, b) indented deeper than ``indent`` right after a
         line ending in ``:`` -- where the body of the header at ``a`` starts."""
         ls = self.line_starts
@@ -569,7 +566,7 @@ class _Converter:
 
     # ---- statements -------------------------------------------------------
 
-    def _stmt_list_into(self, nodes: list[Node], out: list[ast.stmt], column: Optional[int]) -> None:
+    def _stmt_list_into(self, nodes: list[Node], out: list[ast.stmt], column: int | None) -> None:
         """Convert a block's statements; ``column`` is the block's indentation."""
         skipped_row = -1
         prev_row = -1
@@ -589,10 +586,9 @@ class _Converter:
 
     def _stmt_into(self, n: Node, out: list[ast.stmt]) -> bool:
         """Convert statement ``n`` into ``out``; False if it was skipped."""
-        if n.has_error or n.is_error:
-            if self._header_has_error(n):
-                self._skip_diag(n, None)
-                return False
+        if (n.has_error or n.is_error) and self._header_has_error(n):
+            self._skip_diag(n, None)
+            return False
         try:
             out.append(self.stmt(n))
             return True
@@ -600,13 +596,15 @@ class _Converter:
             self._skip_diag(n, exc)
         except RecursionError:
             self._too_deep_diag(self._first_row(n))
-        except Exception as exc:  # converter bug: keep going, report it
+        except Exception as exc:  # noqa: BLE001 -- a converter bug costs one statement, not the file
             msg = f"syntax error: could not convert statement ({type(exc).__name__}: {exc})"
             self.diags.append((self._first_row(n) + 1, msg))
         return False
 
     def _header_has_error(self, n: Node) -> bool:
-        if n.is_error or n.type not in _COMPOUND:
+        """Whether ``n`` has errors outside the blocks of its clauses (blocks
+        handle their own broken statements)."""
+        if n.is_error or (n.type not in _COMPOUND and n.type != "case_clause"):
             return True
         stack = [n]
         while stack:
@@ -624,9 +622,9 @@ class _Converter:
                 return True
         return False
 
-    def _skip_diag(self, n: Node, exc: Optional[_Reject]) -> None:
+    def _skip_diag(self, n: Node, exc: _Reject | None) -> None:
         if exc is not None:
-            where = exc.node
+            where = exc.node or n
             msg = exc.message
         else:
             where = _first_error(n)
@@ -663,7 +661,7 @@ class _Converter:
         finally:
             self.depth = d - 1
 
-    def _body(self, block: Optional[Node], header: Node, end_row: Optional[int] = None) -> list[ast.stmt]:
+    def _body(self, block: Node | None, header: Node, end_row: int | None = None) -> list[ast.stmt]:
         if block is None:
             raise _Reject(header, "expected ':' and a block")
         if self._dummy_bodies:
@@ -837,7 +835,7 @@ class _Converter:
     def _alias(self, n: Node) -> ast.alias:
         if n.type == "aliased_import":
             name = self._dotted(n.child_by_field_name("name"))
-            asname: Optional[str] = self._ident(n.child_by_field_name("alias"))
+            asname: str | None = self._ident(n.child_by_field_name("alias"))
         elif n.type == "wildcard_import":
             name, asname = "*", None
         else:
@@ -851,7 +849,7 @@ class _Converter:
     def _s_import_from_statement(self, n: Node) -> ast.stmt:
         mod = n.child_by_field_name("module_name")
         level = 0
-        module: Optional[str] = None
+        module: str | None = None
         if mod.type == "relative_import":
             for c in mod.children:
                 if c.type == "import_prefix":
@@ -907,7 +905,7 @@ class _Converter:
     def _reparse_type_statement(self, n: Node) -> ast.stmt:
         """tree-sitter reads ``type(x).attr = v`` as a ``type`` alias statement;
         re-parse it with the soft keyword disguised as a plain identifier."""
-        row, col = n.start_point
+        col = n.start_point[1]
         stmt_text = b"tYpE" + self.text[n.start_byte + 4:n.end_byte] + b"\n"
         text = (b"if 1:\n" + b" " * col if col else b"") + stmt_text
         root = self.parser.parse(text).root_node
@@ -931,7 +929,7 @@ class _Converter:
                 sub.id = "type"
         return result
 
-    def _type_params(self, tp: Optional[Node]) -> list[ast.AST]:
+    def _type_params(self, tp: Node | None) -> list[ast.AST]:
         """PEP 695 type parameters; an empty list on interpreters without them."""
         if tp is None or not _HAS_TYPE_PARAMS:
             return []
@@ -977,12 +975,6 @@ class _Converter:
         self._set(node, n.start_point, n.end_point)
         return self._end_of(node, orelse or body)
 
-    def _else(self, n: Node) -> tuple[list[ast.stmt], Optional[int]]:
-        alt = n.child_by_field_name("alternative")
-        if alt is None:
-            return [], None
-        return self._body(alt.child_by_field_name("body"), alt), self._first_row(alt)
-
     def _s_for_statement(self, n: Node) -> ast.stmt:
         alt = n.child_by_field_name("alternative")
         body = self._body(n.child_by_field_name("body"), n, self._first_row(alt) if alt is not None else None)
@@ -1011,7 +1003,7 @@ class _Converter:
         handlers: list[ast.excepthandler] = []
         orelse: list[ast.stmt] = []
         final: list[ast.stmt] = []
-        star: Optional[bool] = None
+        star: bool | None = None
         for i, c in enumerate(clauses):
             block = next((k for k in c.children if k.type == "block"), None)
             if c.type == "else_clause":
@@ -1030,7 +1022,7 @@ class _Converter:
                 finally:
                     self.depth -= 1
                 handlers.append(self._handler(c, handler_body))
-        if not handlers and not final:
+        if not handlers and (orelse or not final):
             raise _Reject(n, "expected 'except' or 'finally' block")
         if star and _TRY_STAR is None:
             raise _Reject(n, "except* is not supported by this interpreter's ast")
@@ -1041,15 +1033,15 @@ class _Converter:
 
     def _handler(self, c: Node, body: list[ast.stmt]) -> ast.excepthandler:
         values: list[Node] = []
-        alias: Optional[Node] = None
+        alias: Node | None = None
         for i, k in enumerate(c.children):
             field = c.field_name_for_child(i)
             if field == "value":
                 values.append(k)
             elif field == "alias":
                 alias = k
-        type_: Optional[ast.expr] = None
-        name: Optional[str] = None
+        type_: ast.expr | None = None
+        name: str | None = None
         if len(values) == 1 and values[0].type == "as_pattern" and alias is None:
             inner = [k for k in values[0].children if k.is_named and not k.is_extra]
             type_ = self.expr(inner[0])
@@ -1078,13 +1070,10 @@ class _Converter:
             if it.type != "with_item":
                 continue
             value = it.child_by_field_name("value")
-            while value.type == "parenthesized_expression":
+            if value.type == "parenthesized_expression":
                 inner = self._first_named(value)
-                if inner is None or inner.type not in ("as_pattern", "parenthesized_expression"):
-                    break
-                if inner.type == "parenthesized_expression":
-                    break
-                value = inner
+                if inner is not None and inner.type == "as_pattern":
+                    value = inner  # ``with (a as b):`` is one item, not a parenthesized expression
             if value.type == "as_pattern":
                 parts = [k for k in value.children if k.is_named and not k.is_extra]
                 target_node = parts[-1]
@@ -1102,7 +1091,7 @@ class _Converter:
         self._set(node, n.start_point, n.end_point)
         return self._end_of(node, body)
 
-    def _s_function_definition(self, n: Node, decorators: Optional[list[ast.expr]] = None) -> ast.stmt:
+    def _s_function_definition(self, n: Node, decorators: list[ast.expr] | None = None) -> ast.stmt:
         name = self._ident(n.child_by_field_name("name"))
         params = n.child_by_field_name("parameters")
         args = self._arguments(params, allow_annotations=True)
@@ -1118,7 +1107,7 @@ class _Converter:
         self._set(node, n.start_point, n.end_point)
         return self._end_of(node, body)
 
-    def _s_class_definition(self, n: Node, decorators: Optional[list[ast.expr]] = None) -> ast.stmt:
+    def _s_class_definition(self, n: Node, decorators: list[ast.expr] | None = None) -> ast.stmt:
         name = self._ident(n.child_by_field_name("name"))
         supers = n.child_by_field_name("superclasses")
         bases: list[ast.expr] = []
@@ -1147,19 +1136,19 @@ class _Converter:
             return self._s_class_definition(definition, decorators)
         return self._s_function_definition(definition, decorators)
 
-    def _arguments(self, n: Optional[Node], *, allow_annotations: bool) -> ast.arguments:
+    def _arguments(self, n: Node | None, *, allow_annotations: bool) -> ast.arguments:
         posonly: list[ast.arg] = []
         args: list[ast.arg] = []
         defaults: list[ast.expr] = []
         kwonly: list[ast.arg] = []
-        kw_defaults: list[Optional[ast.expr]] = []
-        vararg: Optional[ast.arg] = None
-        kwarg: Optional[ast.arg] = None
+        kw_defaults: list[ast.expr | None] = []
+        vararg: ast.arg | None = None
+        kwarg: ast.arg | None = None
         star = False
         params = [] if n is None else [c for c in n.children if c.is_named and not c.is_extra]
         for p in params:
             t = p.type
-            default: Optional[ast.expr] = None
+            default: ast.expr | None = None
             if t == "positional_separator":
                 if posonly or star or not args:
                     raise _Reject(p, "invalid '/' in parameters")
@@ -1220,7 +1209,7 @@ class _Converter:
             kw_defaults=kw_defaults, kwarg=kwarg, defaults=defaults,
         )
 
-    def _arg(self, name: Optional[Node], ann_node: Optional[Node], annotation: Optional[ast.expr]) -> ast.arg:
+    def _arg(self, name: Node | None, ann_node: Node | None, annotation: ast.expr | None) -> ast.arg:
         if name is None or name.type != "identifier":
             raise _Reject(name, "invalid parameter")  # type: ignore[arg-type]
         node = ast.arg(arg=self._ident(name), annotation=annotation, type_comment=None)
@@ -1235,7 +1224,8 @@ class _Converter:
             subject = self.expr(subjects[0])
         else:
             elts = [self.expr_at(s, 1) for s in subjects]
-            subject = self._set(ast.Tuple(elts=elts, ctx=_LOAD), subjects[0].start_point, (trailing or subjects[-1]).end_point)
+            end = (trailing or subjects[-1]).end_point
+            subject = self._set(ast.Tuple(elts=elts, ctx=_LOAD), subjects[0].start_point, end)
         block = n.child_by_field_name("body")
         clauses = [c for c in block.children if c.type == "case_clause"] if block is not None else []
         if not clauses:
@@ -1256,7 +1246,7 @@ class _Converter:
         self._set(node, n.start_point, n.end_point)
         return self._end_of(node, cases[-1].body)
 
-    def _case(self, c: Node, end: Optional[int]) -> ast.match_case:
+    def _case(self, c: Node, end: int | None) -> ast.match_case:
         pats = [k for k in c.children if k.type == "case_pattern"]
         if not pats:
             raise _Reject(c, "invalid case pattern")
@@ -1271,7 +1261,8 @@ class _Converter:
                     elems = [self._pattern(p) for p in pats]
                 finally:
                     self.depth -= 1
-                pattern = self._set(ast.MatchSequence(patterns=elems), pats[0].start_point, (trailing or pats[-1]).end_point)
+                end = (trailing or pats[-1]).end_point
+                pattern = self._set(ast.MatchSequence(patterns=elems), pats[0].start_point, end)
             guard_node = c.child_by_field_name("guard")
             guard = self.expr(self._first_named(guard_node)) if guard_node is not None else None
             body = self._body(c.child_by_field_name("consequence"), c, end)
@@ -1279,7 +1270,7 @@ class _Converter:
             self.depth -= 1
         return ast.match_case(pattern=pattern, guard=guard, body=body)
 
-    def _trailing_comma(self, parent: Node, last: Node) -> Optional[Node]:
+    def _trailing_comma(self, parent: Node, last: Node) -> Node | None:
         sib = last.next_sibling
         while sib is not None and sib.is_extra:
             sib = sib.next_sibling
@@ -1370,9 +1361,11 @@ class _Converter:
                 return self._pattern_value([k for k in n.children if not k.is_extra], n)
             if t == "dotted_name":
                 idents = [k for k in n.children if k.type == "identifier"]
-                cur: ast.expr = self._set(ast.Name(id=self._ident(idents[0]), ctx=_LOAD), idents[0].start_point, idents[0].end_point)
+                head = idents[0]
+                cur: ast.expr = self._set(ast.Name(id=self._ident(head), ctx=_LOAD), head.start_point, head.end_point)
                 for ident in idents[1:]:
-                    cur = self._set(ast.Attribute(value=cur, attr=self._ident(ident), ctx=_LOAD), n.start_point, ident.end_point)
+                    attr = ast.Attribute(value=cur, attr=self._ident(ident), ctx=_LOAD)
+                    cur = self._set(attr, n.start_point, ident.end_point)
                 return cur
             if t in ("string", "concatenated_string", "integer", "float", "true", "false", "none"):
                 return self.expr(n)
@@ -1382,7 +1375,8 @@ class _Converter:
         first = seg[0]
         if seg[0].type == "-":
             operand = self._number_operand(seg[1])
-            left: ast.expr = self._set(ast.UnaryOp(op=ast.USub(), operand=operand), seg[0].start_point, seg[1].end_point)
+            negated = ast.UnaryOp(op=ast.USub(), operand=operand)
+            left: ast.expr = self._set(negated, seg[0].start_point, seg[1].end_point)
             i = 2
         else:
             left = self._number_operand(seg[0])
@@ -1403,7 +1397,7 @@ class _Converter:
     def _dict_pattern(self, n: Node) -> ast.pattern:
         keys: list[ast.expr] = []
         pats: list[ast.pattern] = []
-        rest: Optional[str] = None
+        rest: str | None = None
         seg: list[Node] = []
         for k in n.children:
             if k.is_extra or k.type in ("{", "}", ","):
@@ -1579,7 +1573,7 @@ class _Converter:
         return self._set(ast.Set(elts=self._elts(n)), n.start_point, n.end_point)
 
     def _e_dictionary(self, n: Node) -> ast.expr:
-        keys: list[Optional[ast.expr]] = []
+        keys: list[ast.expr | None] = []
         values: list[ast.expr] = []
         for c in n.children:
             if c.type == "pair":
@@ -1644,7 +1638,8 @@ class _Converter:
 
     def _e_subscript(self, n: Node) -> ast.expr:
         value = self.expr(n.child_by_field_name("value"))
-        return self._set(ast.Subscript(value=value, slice=self._subscript_slice(n), ctx=_LOAD), n.start_point, n.end_point)
+        node = ast.Subscript(value=value, slice=self._subscript_slice(n), ctx=_LOAD)
+        return self._set(node, n.start_point, n.end_point)
 
     def _subscript_slice(self, n: Node) -> ast.expr:
         subs = n.children_by_field_name("subscript")
@@ -1667,7 +1662,7 @@ class _Converter:
     def _slice_item(self, n: Node) -> ast.expr:
         if n.type != "slice":
             return self.expr(n)
-        parts: list[Optional[Node]] = [None]
+        parts: list[Node | None] = [None]
         for c in n.children:
             if c.is_extra:
                 continue
@@ -1771,7 +1766,7 @@ class _Converter:
         rhs = self._bin_operand(right, operands, ops)
         return self._set(ast.BinOp(left=lhs, op=_BINOPS[ops[i].type](), right=rhs), start, end)
 
-    def _bin_operand(self, shape: Union[int, tuple], operands: list[Node], ops: list[Node]) -> ast.expr:
+    def _bin_operand(self, shape: int | tuple, operands: list[Node], ops: list[Node]) -> ast.expr:
         if isinstance(shape, int):
             return self.expr(operands[shape])
         d = self.depth + 1
@@ -1896,9 +1891,9 @@ class _Converter:
     # ---- strings ----------------------------------------------------------------
 
     def _strings(self, parts: list[Node], span: Node) -> ast.expr:
-        pieces: list[Union[str, bytes, ast.FormattedValue]] = []
-        kind: Optional[str] = None
-        is_bytes: Optional[bool] = None
+        pieces: list[str | bytes | ast.FormattedValue] = []
+        kind: str | None = None
+        is_bytes: bool | None = None
         fstring = False
         data = self.text
         for i, s in enumerate(parts):
@@ -1934,12 +1929,12 @@ class _Converter:
                 text = body.decode("utf-8", "replace")
                 pieces.append(text if raw else _unescape_str(text, s))
         if not fstring:
-            value: Union[str, bytes] = b"".join(pieces) if is_bytes else "".join(pieces)  # type: ignore[arg-type]
+            value: str | bytes = b"".join(pieces) if is_bytes else "".join(pieces)  # type: ignore[arg-type]
             return self._set(ast.Constant(value=value, kind=kind), span.start_point, span.end_point)
         values = self._merge_pieces(pieces, kind, span)
         return self._set(ast.JoinedStr(values=values), span.start_point, span.end_point)
 
-    def _merge_pieces(self, pieces: list, kind: Optional[str], span: Node) -> list[ast.expr]:
+    def _merge_pieces(self, pieces: list, kind: str | None, span: Node) -> list[ast.expr]:
         values: list[ast.expr] = []
         buf: list[str] = []
         for p in pieces:
@@ -2064,7 +2059,7 @@ class _Converter:
         node.end_col_offset = end[1]
         return node
 
-    def _ident(self, n: Optional[Node]) -> str:
+    def _ident(self, n: Node | None) -> str:
         if n is None or n.type not in ("identifier", "keyword_identifier"):
             raise _Reject(n, "expected a name")  # type: ignore[arg-type]
         raw = n.text
@@ -2074,7 +2069,7 @@ class _Converter:
         return unicodedata.normalize("NFKC", raw.decode("utf-8", "replace"))
 
     @staticmethod
-    def _first_named(n: Node) -> Optional[Node]:
+    def _first_named(n: Node) -> Node | None:
         for c in n.children:
             if c.is_named and not c.is_extra:
                 return c
