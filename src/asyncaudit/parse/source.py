@@ -68,7 +68,5 @@ def parse_source(data: bytes) -> Parsed:
     except (RecursionError, MemoryError, ValueError) as exc:  # defensive: never stop the run
         diags.append((1, f"cannot parse: {type(exc).__name__}"))
         return Parsed(None, text, diags)
-    if "\x00" in text:
-        diags.append((text.count("\n", 0, text.index("\x00")) + 1, "file contains NUL bytes"))
     diags.extend(ts_diags)
     return Parsed(tree, text, diags, fallback=True)

@@ -1,37 +1,42 @@
 """Parse stage: tree-sitter fallback that produces standard ``ast`` trees.
 
-The analyzer normally parses with :func:`ast.parse`.  When that fails -- syntax
+The analyzer parses with :func:`ast.parse` first.  When that fails -- syntax
 newer than the running interpreter (PEP 695 ``type`` aliases and generic
 ``def``/``class``, PEP 758 ``except A, B:``, PEP 701 f-strings), a genuine
 syntax error, or nesting too deep for CPython's parser -- the file is parsed
-with tree-sitter-python instead and the concrete tree is converted here into
-ordinary ``ast`` nodes, so every later stage works on a single tree type.
+with tree-sitter-python and the concrete tree is converted here into ordinary
+``ast`` nodes, so every later stage works on a single tree type.
 
-For input that CPython accepts, the converted tree matches
-``ast.parse(src)`` node for node, including ``lineno``/``col_offset``/
-``end_lineno``/``end_col_offset`` (UTF-8 byte columns, as in CPython).
-Known deviations:
+For input CPython accepts, the result equals ``ast.parse(src)`` node for node,
+positions included (UTF-8 byte columns, as in CPython).  Syntax the running
+interpreter lacks maps onto its ``ast``: ``type X[T] = Y`` becomes ``Assign``
+(``TypeAlias`` where it exists), type parameters fill ``type_params`` where
+that field exists and are dropped otherwise, ``except A, B:`` gets a
+``Tuple`` type.  Known deviations:
 
-* f-strings: parts of a ``JoinedStr`` (``Constant``/``FormattedValue`` and the
-  ``format_spec`` ``JoinedStr``) get the span of the whole (possibly
-  concatenated) string literal.  CPython 3.11 does the same for most of them,
-  but its format-spec spans and the positions of expressions inside
-  multi-line f-strings are quirky and are not reproduced.
+* Inside f-strings, ``Constant``/``FormattedValue`` parts and format-spec
+  ``JoinedStr`` nodes get the span of the whole (possibly concatenated)
+  literal; CPython 3.11's own spans for them, and for expressions inside
+  multi-line f-strings, are quirky and not reproduced.
 * ``t"..."`` template strings (PEP 750) become ``JoinedStr``.
-* ``type_comment`` is always ``None`` (as with ``ast.parse`` without
-  ``type_comments=True``); ``# type: ignore`` comments are not collected.
-* Syntax that tree-sitter accepts but CPython rejects is mostly rejected
-  here too (reported as a skipped statement), but not exhaustively.
+* ``type_comment`` is always None and ``type_ignores`` empty, as with
+  ``ast.parse`` without ``type_comments=True``.
+* A line inside brackets dedented below its block derails tree-sitter's
+  indentation tracking; such statements are reported and skipped.
+* Some syntax that CPython rejects (mostly caught by its compiler anyway)
+  is accepted; ``from __future__ import *`` is rejected.
 
-Error tolerance: statements containing tree-sitter ERROR/MISSING nodes (or
-constructs this converter rejects) are skipped -- only the smallest
-enclosing statement -- and reported as ``(line, "syntax error: ...")``.
-Because tree-sitter's error recovery can swallow everything after an
-unclosed bracket, erroneous regions are re-parsed in chunks split at lines
-that start a statement at the same indentation.  A compound statement whose
-body lost every statement keeps a ``...`` placeholder body.  Subtrees nested
-deeper than ``max_depth`` become ``Constant(Ellipsis)``; conversion recursion
-is bounded by ``max_depth``, never by input depth.
+Error tolerance: a statement containing tree-sitter ERROR/MISSING nodes, or a
+construct the converter rejects, is skipped -- only the smallest enclosing
+statement -- with a ``(line, "syntax error: ...")`` diagnostic.  Because
+tree-sitter's error recovery can swallow everything after an unclosed bracket,
+a broken region is re-parsed in chunks split at lines that start a statement
+at the region's indentation, and a broken compound statement is rebuilt from
+its clause headers with each body recovered on its own.  A block that lost
+every statement keeps a ``...`` placeholder.  Subtrees nested deeper than
+``max_depth`` become ``Constant(Ellipsis)`` with one diagnostic; recursion
+and the depth of the returned tree are bounded by ``max_depth``, not by the
+input (``elif`` chains and flat ``and``/``or`` chains mirror CPython).
 """
 
 from __future__ import annotations
@@ -1219,7 +1224,7 @@ class _Converter:
         subjects = n.children_by_field_name("subject")
         if not subjects:
             raise _Reject(n, "invalid match statement")
-        trailing = self._trailing_comma(n, subjects[-1])
+        trailing = self._trailing_comma(subjects[-1])
         if len(subjects) == 1 and trailing is None:
             subject = self.expr(subjects[0])
         else:
@@ -1250,7 +1255,7 @@ class _Converter:
         pats = [k for k in c.children if k.type == "case_pattern"]
         if not pats:
             raise _Reject(c, "invalid case pattern")
-        trailing = self._trailing_comma(c, pats[-1])
+        trailing = self._trailing_comma(pats[-1])
         self.depth += 1  # Match -> match_case -> ...
         try:
             if len(pats) == 1 and trailing is None:
@@ -1270,7 +1275,8 @@ class _Converter:
             self.depth -= 1
         return ast.match_case(pattern=pattern, guard=guard, body=body)
 
-    def _trailing_comma(self, parent: Node, last: Node) -> Node | None:
+    def _trailing_comma(self, last: Node) -> Node | None:
+        """The ``,`` right after ``last`` (a trailing comma), if any."""
         sib = last.next_sibling
         while sib is not None and sib.is_extra:
             sib = sib.next_sibling
@@ -1315,7 +1321,7 @@ class _Converter:
             return self._set(ast.MatchOr(patterns=alts), n.start_point, n.end_point)
         if t in ("list_pattern", "tuple_pattern"):
             elems = [k for k in n.children if k.type == "case_pattern"]
-            if t == "tuple_pattern" and len(elems) == 1 and self._trailing_comma(n, elems[0]) is None:
+            if t == "tuple_pattern" and len(elems) == 1 and self._trailing_comma(elems[0]) is None:
                 return self._pattern(elems[0])
             pats = [self._pattern(k) for k in elems]
             return self._set(ast.MatchSequence(patterns=pats), n.start_point, n.end_point)
@@ -1560,7 +1566,7 @@ class _Converter:
 
     def _e_tuple_pattern(self, n: Node) -> ast.expr:
         elems = [c for c in n.children if c.is_named and not c.is_extra]
-        if len(elems) == 1 and self._trailing_comma(n, elems[0]) is None:
+        if len(elems) == 1 and self._trailing_comma(elems[0]) is None:
             return self.expr(elems[0])  # ``(a)`` as a target is just ``a``
         return self._e_tuple(n)
 
@@ -1602,7 +1608,7 @@ class _Converter:
             if c.type == "for_in_clause":
                 left = c.child_by_field_name("left")
                 rights = c.children_by_field_name("right")
-                if len(rights) != 1 or self._trailing_comma(c, rights[0]) is not None:
+                if len(rights) != 1 or self._trailing_comma(rights[0]) is not None:
                     raise _Reject(c, "invalid comprehension iterable")
                 target = self.expr_at(left, 1)
                 _set_ctx(target, _STORE, left)
@@ -1645,7 +1651,7 @@ class _Converter:
         subs = n.children_by_field_name("subscript")
         if not subs:
             raise _Reject(n, "invalid subscript")
-        trailing = self._trailing_comma(n, subs[-1])
+        trailing = self._trailing_comma(subs[-1])
         if len(subs) == 1 and trailing is None:
             sl = self._slice_item(subs[0])
             if isinstance(sl, ast.Starred):  # ``a[*b]`` means ``a[(*b,)]``
@@ -1862,7 +1868,7 @@ class _Converter:
         subs = [c for c in params.children if c.type == "type"]
         if not subs:
             raise _Reject(params, "invalid subscript")
-        trailing = self._trailing_comma(params, subs[-1])
+        trailing = self._trailing_comma(subs[-1])
         if len(subs) == 1 and trailing is None:
             sl = self.expr(subs[0])
             if isinstance(sl, ast.Starred):
