@@ -341,7 +341,7 @@ def recommendation(fs: list[Finding], src: _Source, root: Path) -> str:
     if blocking:
         calls = []
         for f in blocking:
-            alt = SINKS[f.chains[0].sink].alternative if f.chains[0].sink in SINKS else ""
+            alt = SINKS[f.chains[0].sink].alternative if f.chains[0].sink in SINKS else ""  # catalog only
             if len(f.chains) == 1 and len(f.chains[0].hops) == 1 and alt.startswith("asyncio."):
                 calls.append(f"`await {alt}(...)` instead of `{f.callee}` ({_where(f, root)})")
                 continue

@@ -330,11 +330,11 @@ def findings(r: Reach, locate: Locate) -> list[Finding]:
             leaf = chains[0].sink
             if len(chains[0].hops) == 1:
                 msg = f"blocking call `{leaf}` ({title}) in {_ctx(r, q)} `{f.name}`"
-                rec = _direct_advice(leaf, advice)
+                rec = _direct_advice(program, leaf, advice)
             else:
                 msg = (f"`{callee}` blocks the event loop in {_ctx(r, q)} `{f.name}`: "
                        f"reaches {kinds} through {len(chains[0].hops) - 1} sync call(s)")
-                rec = f"await asyncio.to_thread({callee}, ...) here, or {advice}"
+                rec = f"offload it here (`await asyncio.to_thread({callee}, ...)`), or make the chain async: {advice}"
             rule_name = "nested-event-loop" if chains[0].category == LOOP_CATEGORY else f"blocking-{chains[0].category}"
             out.append(Finding(code, rule_name, sev, locate(f, site), q, callee, chains, msg, reason, rec,
                                r.roots[q]))
@@ -374,11 +374,12 @@ def _ctx(r: Reach, q: str) -> str:
     return "async function" if r.roots[q] == "async" else "event-loop callback"
 
 
-def _direct_advice(sink: str, advice: str) -> str:
-    s = SINKS.get(sink)
+def _direct_advice(program: Program, sink: str, advice: str) -> str:
+    s = program.sinks.get(sink)
     if s is not None and s.alternative:
-        return f"use {s.alternative} instead, or offload with asyncio.to_thread"
-    return advice
+        alt = s.alternative if " " in s.alternative else f"use {s.alternative} instead"
+        return f"{alt}, or offload with asyncio.to_thread"
+    return f"{advice}, or offload with asyncio.to_thread"
 
 
 def compliant_sites(r: Reach, locate: Locate) -> list[CompliantSite]:

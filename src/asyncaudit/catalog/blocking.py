@@ -36,7 +36,8 @@ from asyncaudit.model import Severity
 
 @dataclass(frozen=True, slots=True)
 class Category:
-    """A kind of blocking operation; one rule code each."""
+    """A kind of blocking operation; one rule code each.  `advice` names the async
+    alternative (offloading with asyncio.to_thread is always the other option)."""
 
     key: str
     code: str
@@ -58,24 +59,24 @@ CATEGORIES: dict[str, Category] = {
     c.key: c
     for c in (
         Category("network", "AA101", "network I/O", Severity.HIGH,
-                 "use an async client (httpx.AsyncClient, aiohttp) or offload with asyncio.to_thread"),
+                 "use an async client (httpx.AsyncClient, aiohttp, the SDK's async client)"),
         Category("database", "AA102", "database I/O", Severity.HIGH,
-                 "use an async driver (aiosqlite, asyncpg, redis.asyncio) or offload with asyncio.to_thread"),
+                 "use an async driver (aiosqlite, asyncpg, redis.asyncio)"),
         Category("subprocess", "AA103", "subprocess", Severity.HIGH,
-                 "use asyncio.create_subprocess_exec or offload with asyncio.to_thread"),
+                 "use asyncio.create_subprocess_exec"),
         Category("sleep", "AA104", "sleep", Severity.HIGH, "use await asyncio.sleep(...)"),
         Category("wait", "AA105", "lock, queue or future wait", Severity.HIGH,
                  "use asyncio.Lock/Event/Queue, or await asyncio.wrap_future(...)"),
         Category("dns", "AA106", "DNS lookup", Severity.MEDIUM,
                  "use await loop.getaddrinfo(...)"),
         Category("file", "AA107", "file read/write", Severity.MEDIUM,
-                 "use aiofiles / anyio.Path, or offload with asyncio.to_thread"),
+                 "use async file I/O (aiofiles, anyio.Path)"),
         Category("dirwalk", "AA108", "directory walk", Severity.MEDIUM,
-                 "offload the walk with asyncio.to_thread"),
+                 "walk once in a thread (asyncio.to_thread) or use anyio.Path"),
         Category("fsmeta", "AA109", "filesystem metadata", Severity.LOW,
-                 "use anyio.Path / aiofiles.os, or offload with asyncio.to_thread"),
+                 "use anyio.Path / aiofiles.os"),
         Category("input", "AA110", "terminal input", Severity.HIGH,
-                 "read input before starting the loop, or offload with asyncio.to_thread"),
+                 "read input before starting the loop"),
     )
 }
 
