@@ -300,6 +300,33 @@ def test_cache_travels_to_worker_processes(tree: Path, cdir: Path) -> None:
     assert all(FactsCache(cdir, tool_salt("cfg")).get_many(_work(tree)))
 
 
+def test_put_encoded_returns_what_decode_reads(tree: Path, cdir: Path, tmp_path: Path) -> None:
+    """Workers send the stored bytes back instead of pickling the facts a second time."""
+    work = _work(tree)
+    path, module, is_pkg = work[1]
+    data = Path(path).read_bytes()
+    facts, fallback = api._facts_for(work[1])
+    cache = FactsCache(cdir, tool_salt())
+    payload = cache.put_encoded(module, is_pkg, path, data, facts, fallback)
+    assert isinstance(payload, bytes)
+    got, got_fallback = FactsCache.decode(payload, "/moved/b.py")
+    assert got.path == "/moved/b.py"
+    got.path = path
+    assert (got, got_fallback) == (facts, fallback)
+    assert FactsCache(cdir, tool_salt()).get(module, is_pkg, path, data) == (facts, fallback)
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    unwritable = FactsCache(blocker / "cache", tool_salt())
+    assert isinstance(unwritable.put_encoded(module, is_pkg, path, data, facts, fallback), bytes)
+    assert unwritable.writable is False
+
+
+def test_first_run_reads_no_sources(tree: Path, cdir: Path) -> None:
+    cache = FactsCache(cdir, tool_salt())
+    assert cache.get_many(iter(_work(tree))) == [None] * len(FILES)
+    assert cache.misses == len(FILES)
+
+
 def test_prune_keeps_what_this_run_used(tree: Path, cdir: Path) -> None:
     work = _work(tree)
     _fill(FactsCache(cdir, tool_salt("old")), work)  # four stale entries
@@ -429,6 +456,20 @@ def test_racy_snapshot_is_not_stored(tree: Path, cdir: Path, result: AnalysisRes
     key = runs.key(snapshot([tree]), [str(tree)], "cfg")
     assert runs.store(key, result) is False
     assert runs.load(key) is None
+
+
+def test_far_future_times_are_not_racy(tree: Path, cdir: Path, result: AnalysisResult) -> None:
+    """Files dated in the future (clock skew, archives) would otherwise never be stored."""
+    future = 4_000_000_000 * 10**9  # year 2096
+    for rel in FILES:
+        os.utime(tree / rel, ns=(future, future))
+    for d in (tree, tree / "app"):
+        os.utime(d, ns=(future, future))
+    runs = RunCache(cdir, tool_salt(), racy_ns=10**9)
+    snap = [sig[:3] for sig in snapshot([tree])]  # (path, size, mtime_ns): ctime is now
+    key = runs.key(snap, [str(tree)], "cfg")
+    assert runs.store(key, result)
+    assert runs.load(key) == result
 
 
 def test_only_the_latest_runs_are_kept(tree: Path, cdir: Path, result: AnalysisResult) -> None:

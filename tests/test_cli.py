@@ -86,3 +86,14 @@ def test_output_file(tmp_path: Path, fmt: str) -> None:
     out = tmp_path / f"report.{fmt}"
     p = run("check", ".", "--format", fmt, "-o", str(out))
     assert p.returncode == 1 and out.read_text(encoding="utf-8")
+
+
+def test_cache_warm_run_same_output_and_no_cache(tmp_path: Path) -> None:
+    import os
+
+    env_dir = Path(os.environ["ASYNCAUDIT_CACHE_DIR"])
+    cold = run("check", ".", "--format", "json").stdout
+    assert (env_dir / "CACHEDIR.TAG").is_file() and any((env_dir / "facts").rglob("*"))
+    warm = run("check", ".", "--format", "json").stdout
+    assert cold == warm == run("check", ".", "--format", "json", "--no-cache").stdout
+    assert not (WORKSPACE / ".asyncaudit_cache").exists()

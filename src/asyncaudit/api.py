@@ -6,15 +6,18 @@ discover -> parse + extract facts (in parallel for large trees) -> Program (reso
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 from asyncaudit import rules
+from asyncaudit.cache import FactsCache, RunCache, fingerprint, snapshot, tool_salt
 from asyncaudit.config import Config
 from asyncaudit.discover import SourceFile, discover
 from asyncaudit.facts import Func, ModuleFacts, Site, extract
@@ -31,7 +34,8 @@ def read_bytes(path: str) -> bytes:
         return fh.read()
 
 
-def _facts_for(src: tuple[str, str, bool]) -> tuple[ModuleFacts, bool]:
+def _facts_for(src: tuple[str, str, bool], cache: FactsCache | None = None,
+               lookup: bool = True) -> tuple[ModuleFacts, bool]:
     path, module, is_pkg = src
     try:
         data = read_bytes(path)
@@ -39,6 +43,30 @@ def _facts_for(src: tuple[str, str, bool]) -> tuple[ModuleFacts, bool]:
         m = ModuleFacts(module, path, is_pkg)
         m.diagnostics.append((1, f"cannot read file: {exc.strerror or exc}"))
         return m, False
+    if cache is not None and lookup:
+        hit = cache.get(module, is_pkg, path, data)
+        if hit is not None:
+            return hit
+    out = _facts_of(data, path, module, is_pkg)
+    if cache is not None:
+        cache.put(module, is_pkg, path, data, *out)
+    return out
+
+
+def _facts_job(src: tuple[str, str, bool], cache: FactsCache | None) -> tuple[ModuleFacts, bool] | bytes:
+    """In a worker: extract and store; send back the stored bytes, not the facts to pickle again."""
+    path, module, is_pkg = src
+    if cache is None:
+        return _facts_for(src)
+    try:
+        data = read_bytes(path)
+    except OSError:
+        return _facts_for(src)
+    out = _facts_of(data, path, module, is_pkg)
+    return cache.put_encoded(module, is_pkg, path, data, *out) or out
+
+
+def _facts_of(data: bytes, path: str, module: str, is_pkg: bool) -> tuple[ModuleFacts, bool]:
     parsed = parse_source(data)
     if parsed.tree is None:
         m = ModuleFacts(module, path, is_pkg)
@@ -60,24 +88,30 @@ def _facts_for(src: tuple[str, str, bool]) -> tuple[ModuleFacts, bool]:
 Progress = Callable[[str, int, int], None]
 
 
-def _extract_all(files: Sequence[SourceFile], jobs: int,
-                 progress: Progress | None = None) -> list[tuple[ModuleFacts, bool]]:
+def _extract_all(files: Sequence[SourceFile], jobs: int, progress: Progress | None = None,
+                 cache: FactsCache | None = None) -> list[tuple[ModuleFacts, bool]]:
     work = [(str(f.path), f.module, f.is_package) for f in files]
     n = jobs or os.cpu_count() or 1
-    out: list[tuple[ModuleFacts, bool]] = []
-    if len(work) < _PARALLEL_THRESHOLD or n <= 1:
-        for w in work:
-            out.append(_facts_for(w))
+    out = cache.get_many(work) if cache is not None else [None] * len(work)
+    todo = [i for i, got in enumerate(out) if got is None]
+    done = len(work) - len(todo)
+    compute = partial(_facts_for, cache=cache, lookup=False)  # the parent already looked up
+    if len(todo) < _PARALLEL_THRESHOLD or n <= 1:
+        for i in todo:
+            out[i] = compute(work[i])
+            done += 1
             if progress:
-                progress("parsing", len(out), len(work))
-        return out
-    chunk = max(8, len(work) // (n * 16))
+                progress("parsing", done, len(work))
+        return out  # type: ignore[return-value]
+    chunk = max(8, len(todo) // (n * 16))
     with ProcessPoolExecutor(max_workers=n) as pool:
-        for item in pool.map(_facts_for, work, chunksize=chunk):
-            out.append(item)
-            if progress and len(out) % 50 == 0:
-                progress("parsing", len(out), len(work))
-    return out
+        job = partial(_facts_job, cache=cache)
+        for i, item in zip(todo, pool.map(job, [work[i] for i in todo], chunksize=chunk)):
+            out[i] = FactsCache.decode(item, work[i][0]) if isinstance(item, bytes) else item
+            done += 1
+            if progress and done % 50 == 0:
+                progress("parsing", done, len(work))
+    return out  # type: ignore[return-value]
 
 
 def _unique_names(files: Sequence[SourceFile]) -> list[SourceFile]:
@@ -113,15 +147,18 @@ def site_packages(python: str | None) -> list[Path]:
 class LibraryLoader:
     """Loads third-party modules of the audited environment on demand, as facts."""
 
-    def __init__(self, paths: Sequence[Path]) -> None:
+    def __init__(self, paths: Sequence[Path], cache: FactsCache | None = None) -> None:
         self.paths = list(paths)
+        self.cache = cache
+        self.loaded: list[str] = []  # files read, for the run cache
 
     def __call__(self, module: str) -> ModuleFacts | None:
         rel = module.replace(".", "/")
         for base in self.paths:
             for cand, is_pkg in ((base / rel / "__init__.py", True), (base / f"{rel}.py", False)):
                 if cand.is_file():
-                    facts, _ = _facts_for((str(cand), module, is_pkg))
+                    self.loaded.append(str(cand))
+                    facts, _ = _facts_for((str(cand), module, is_pkg), self.cache)
                     return facts
         return None
 
@@ -161,18 +198,53 @@ def analyze(paths: Sequence[str | os.PathLike[str]], config: Config | None = Non
             audit: bool = False, progress: Progress | None = None) -> AnalysisResult:
     """Analyze the Python code below `paths`; never imports or runs it."""
     config = config or Config()
+    libs = site_packages(config.python) if config.follow_libraries else []
+    facts_cache = run_cache = None
+    if config.cache:
+        # ASYNCAUDIT_CACHE_DIR moves the cache (CI caches, tests), like RUFF_CACHE_DIR
+        cache_dir = os.environ.get("ASYNCAUDIT_CACHE_DIR") or config.cache_dir
+        facts_cache = FactsCache(cache_dir, tool_salt())  # facts depend on no option
+        run_cache = RunCache(cache_dir, tool_salt(config.fingerprint()))
+        run_key = run_cache.key(snapshot(paths, skip=[cache_dir]), paths, fingerprint(
+            audit, [(str(p), _mtime_ns(p)) for p in libs]))
+        cached = run_cache.load(run_key)
+        if cached is not None:
+            return cached
+    collecting = gc.isenabled()
+    gc.disable()  # millions of small, acyclic objects: collections cost ~40% of the run
+    try:
+        result, loader = _analyze(paths, config, audit, progress, libs, facts_cache)
+    finally:
+        if collecting:
+            gc.enable()
+    if run_cache is not None and facts_cache is not None:
+        run_cache.store(run_key, result, deps=loader.loaded if loader else ())
+        if facts_cache.misses:
+            facts_cache.prune()
+    return result
+
+
+def _mtime_ns(path: Path) -> int:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return 0
+
+
+def _analyze(paths: Sequence[str | os.PathLike[str]], config: Config, audit: bool, progress: Progress | None,
+             libs: list[Path], facts_cache: FactsCache | None) -> tuple[AnalysisResult, LibraryLoader | None]:
     found = discover([Path(p) for p in paths], exclude=config.exclude)
     result = AnalysisResult()
     result.diagnostics.extend(Diagnostic(p, 0, m) for p, m in found.diagnostics)
-    extracted = _extract_all(_unique_names(found.files), config.jobs, progress)
+    extracted = _extract_all(_unique_names(found.files), config.jobs, progress, facts_cache)
     modules: list[ModuleFacts] = []
     for facts, fallback in extracted:
         result.stats.fallback_parsed += fallback
         result.diagnostics.extend(Diagnostic(facts.path, line, msg) for line, msg in facts.diagnostics)
         modules.append(facts)
-    libs = site_packages(config.python) if config.follow_libraries else []
+    loader = LibraryLoader(libs, facts_cache) if libs else None
     severity: dict[str, Severity] = {**config.severity_overrides, **config.extra_sink_severity}
-    program = Program(modules, library_loader=LibraryLoader(libs) if libs else None,
+    program = Program(modules, library_loader=loader,
                       extra_sinks=config.extra_sinks, extra_offloaders=config.extra_offloaders,
                       extra_registrars=config.extra_registrars, loop_decorators=config.loop_decorators,
                       severity=severity)
@@ -214,7 +286,7 @@ def analyze(paths: Sequence[str | os.PathLike[str]], config: Config | None = Non
     s.resolved_call_sites = reach.resolved_sites
     result.roots = tuple(str(p) for p in paths)
     result.diagnostics.sort(key=lambda d: (d.path, d.line, d.message))
-    return result
+    return result, loader
 
 
 __all__ = ["Config", "Severity", "analyze"]

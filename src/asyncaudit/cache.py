@@ -229,12 +229,13 @@ class _Store:
                 continue
             break
         try:
-            with os.fdopen(fd, "wb") as fh:
-                if isinstance(data, bytes):
-                    fh.write(data)
-                else:
-                    for part in data:
-                        fh.write(part)
+            try:
+                for part in (data,) if isinstance(data, bytes) else data:
+                    view = memoryview(part)
+                    while view:
+                        view = view[os.write(fd, view):]
+            finally:
+                os.close(fd)
             os.replace(tmp, target)
         except BaseException:
             try:
@@ -330,6 +331,10 @@ class FactsCache(_Store):
         instead of 3 s.  Extract the misses by reading the file again and `put()` them.
         """
         out: list[tuple[ModuleFacts, bool] | None] = []
+        if not os.path.isdir(self._folder):  # first run: nothing to read the sources for
+            out = [None for _ in files]
+            self.misses += len(out)
+            return out
         with _NoGC():
             for path, module, is_package in files:
                 try:
@@ -347,20 +352,41 @@ class FactsCache(_Store):
 
         Call it before anything renames the facts (duplicate module names).
         """
-        if not self.writable:
-            return False
+        return self._put(module, is_package, data, facts, fallback, encode=False) is not None
+
+    def put_encoded(self, module: str, is_package: bool, path: str, data: bytes,
+                    facts: ModuleFacts, fallback: bool) -> bytes | None:
+        """Like `put`, and return the encoded facts (stored or not) for `decode`, or None.
+
+        For worker processes: returning these bytes instead of the facts spares pickling
+        every file twice (once for the cache, once for the way back).
+        """
+        return self._put(module, is_package, data, facts, fallback, encode=True)
+
+    @staticmethod
+    def decode(payload: bytes, path: str) -> tuple[ModuleFacts, bool]:
+        """The (facts, fallback_used) of `put_encoded` bytes, with `facts.path = path`."""
+        with _NoGC():
+            facts, fallback = _loads(payload)
+        facts.path = path
+        return facts, fallback
+
+    def _put(self, module: str, is_package: bool, data: bytes, facts: ModuleFacts, fallback: bool,
+             encode: bool) -> bytes | None:
+        if not self.writable and not encode:
+            return None
         key = self.key(module, is_package, data)
         self._used.add(key)
         try:
             payload = pickle.dumps((facts, bool(fallback)), protocol=_PROTOCOL)
         except Exception:  # noqa: BLE001 - unpicklable facts are simply not cached
             self.errors += 1
-            return False
+            return None
         folder, target = self._target(key)
-        if self._write_entry(folder, target, bytes.fromhex(key), payload):
+        if self.writable and self._write_entry(folder, target, bytes.fromhex(key), payload):
             self.writes += 1
-            return True
-        return False
+            return payload
+        return payload if encode else None
 
     def prune(self, max_entries: int = 20_000) -> int:
         """Delete the oldest entries beyond `max_entries`, keeping every entry this run used.
@@ -425,17 +451,17 @@ def _snapshot_dir(top: str, out: list[Signature], seen: set[tuple[int, int]],
         d = stack.pop()
         try:
             st = os.stat(d)
+            ident = (st.st_dev, st.st_ino)
+            if ident in skip:
+                continue
+            if ident in seen:
+                out.append((d, 0, 0, 0, 0, "l"))
+                continue
+            seen.add(ident)
             entries = sorted(os.scandir(d), key=lambda e: e.name)
         except OSError:
             out.append((d, 0, 0, 0, 0, "u"))
             continue
-        ident = (st.st_dev, st.st_ino)
-        if ident in skip:
-            continue
-        if ident in seen:
-            out.append((d, 0, 0, 0, 0, "l"))
-            continue
-        seen.add(ident)
         out.append((d, 0, 0, 0, 0, "d"))
         subdirs: list[str] = []
         for e in entries:
@@ -509,8 +535,9 @@ def _stat_sig(path: str) -> Signature:
 class RunCache(_Store):
     """The latest `keep` whole-run results, keyed by the tree's stat snapshot and the config.
 
-    A result is not stored when a file changed within `racy_ns` of the snapshot: a
-    later edit in the same timestamp tick would leave the stats unchanged.
+    A result is not stored when a file changed within `racy_ns` of the snapshot: an
+    edit in the same timestamp tick (2 s on FAT, 1 s on HFS+) would leave the stats
+    unchanged.  The run after next stores it.
     """
 
     def __init__(self, directory: str | os.PathLike[str], salt: str, *, keep: int = 4,
@@ -532,12 +559,9 @@ class RunCache(_Store):
         h.update(b"\0")
         h.update(repr(files).encode("utf-8", "surrogatepass"))
         key = h.hexdigest()
-        newest = 0
-        for sig in files:
-            for v in sig[2:4]:
-                if isinstance(v, int) and v > newest:
-                    newest = v
-        if newest > time.time_ns() - self.racy_ns:
+        now = time.time_ns()
+        lo, hi = now - self.racy_ns, now + self.racy_ns  # far-future times are not racy
+        if any(isinstance(v, int) and lo < v < hi for sig in files for v in sig[2:4]):
             self._racy.add(key)
         return key
 

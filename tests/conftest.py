@@ -1,0 +1,10 @@
+"""Every test, and every CLI it runs, keeps its cache in a temporary folder."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _cache_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ASYNCAUDIT_CACHE_DIR", str(tmp_path_factory.mktemp("asyncaudit_cache")))
