@@ -88,8 +88,6 @@ class Func:
     sites: list[Site] = field(default_factory=list)
     is_generator: bool = False
     is_stub: bool = False  # body is only docstring / ... / pass / raise NotImplementedError
-    body_line: int = 0  # first line of the body, for evidence
-    uses_running_loop: bool = False  # calls asyncio.get_running_loop()
     loop_probe: int = 0  # line of a bare `asyncio.get_running_loop()` statement (result unused)
     dropped_calls: list[Site] = field(default_factory=list)  # `create_task(...)` whose result is dropped
     serial_awaits: list[tuple[int, int, str]] = field(default_factory=list)  # (line, col, awaited call)
@@ -416,8 +414,6 @@ class _Extractor:
 
     def _call_site(self, node: ast.Call, awaited: bool) -> None:
         callee = self.expr(node.func)
-        if self.func is not None and callee == ("a", ("n", "asyncio"), "get_running_loop"):
-            self.func.uses_running_loop = True
         args = tuple(self.expr(a) for a in node.args[:6])
         kwargs = tuple((k.arg, self.expr(k.value)) for k in node.keywords[:8] if k.arg)
         self._site(CALL, node, callee, args=args, kwargs=kwargs, awaited=awaited)
@@ -427,7 +423,7 @@ class _Extractor:
         f = Func(qual, "<lambda>", self.m.name, False, node.lineno, node.col_offset,
                  getattr(node, "end_lineno", node.lineno) or node.lineno,
                  cls=None, parent=self.func.qualname if self.func else None, kind="lambda",
-                 params=self._params(node.args, method_kind=None), body_line=node.lineno)
+                 params=self._params(node.args, method_kind=None))
         self.m.functions[qual] = f
         saved, saved_loop = self.func, self.loop_depth
         self.func, self.loop_depth = f, 0
@@ -664,7 +660,6 @@ class _Extractor:
                 elif last in ("property", "cached_property", "getter") or (
                         d[0] == "a" and last in ("setter", "deleter")):
                     kind = "property" if last != "setter" and last != "deleter" else "method"
-        body_line = node.body[0].lineno if node.body else node.lineno
         f = Func(
             qual, node.name, self.m.name, isinstance(node, ast.AsyncFunctionDef),
             node.lineno, node.col_offset, getattr(node, "end_lineno", node.lineno) or node.lineno,
@@ -675,7 +670,6 @@ class _Extractor:
             returns=self.annotation(node.returns),
             decorators=decorators,
             is_stub=_is_stub(node.body),
-            body_line=body_line,
         )
         if owner_cls is not None:
             # a later definition (property setter) must not shadow the getter

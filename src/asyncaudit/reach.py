@@ -21,7 +21,7 @@ from pathlib import PurePath
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from asyncaudit.catalog import CATEGORIES, SINKS
+from asyncaudit.catalog import CATEGORIES
 from asyncaudit.catalog.blocking import NONBLOCKING_ARGS
 from asyncaudit.catalog.async_io import async_io_category
 from asyncaudit.catalog.loop import LOOP_CALLBACK_BASES
@@ -275,10 +275,7 @@ def chains_from(r: Reach, q: str, locate: Locate) -> tuple[Chain, ...]:
     out = []
     f = r.program.functions[q]
     for cat, step in sorted(r.steps.get(q, {}).items()):
-        if step.leaf:
-            out.append(_chain(r, f, step.site, step.target, cat, locate, True))
-        else:
-            out.append(_chain(r, f, step.site, step.target, cat, locate, False))
+        out.append(_chain(r, f, step.site, step.target, cat, locate, step.leaf))
     return tuple(out)
 
 
@@ -309,7 +306,7 @@ def findings(r: Reach, locate: Locate) -> list[Finding]:
                 g = _follows(program, f, site, t)
                 if g is None or g.qualname not in r.steps:
                     continue
-                for cat, step in sorted(r.steps[g.qualname].items()):
+                for cat in sorted(r.steps[g.qualname]):
                     cur = by_site.setdefault(i, {})
                     chain = _chain(r, f, site, g.qualname, cat, locate, False)
                     if cat not in cur or len(chain.hops) < len(cur[cat].hops):

@@ -139,7 +139,6 @@ LOOP_RUNNERS: frozenset[str] = frozenset({
     # Servers that start their own loop.
     "uvicorn.run", "aiohttp.web.run_app",
 })
-LOOP_RUNNER_METHODS: frozenset[str] = frozenset({"run_until_complete"})
 
 # Decorators that declare a sync function runs on the event loop (a framework contract):
 # Home Assistant runs `@callback` functions in the loop, never in its executor.
