@@ -1,0 +1,58 @@
+"""Every rule has documentation, fixtures and a README entry; sync twins of fixtures are clean."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+from asyncaudit.api import Config, analyze
+from asyncaudit.rules import ALL_RULES
+
+ROOT = Path(__file__).parent.parent
+FIXTURES = Path(__file__).parent / "fixtures"
+EXPECTED_CODES = {m.group(1) for p in FIXTURES.rglob("*.py")
+                  for m in re.finditer(r"#\s*(AA\d{3}):", p.read_text(encoding="utf-8"))}
+
+
+@pytest.mark.parametrize("rule", ALL_RULES, ids=lambda r: r.code)
+def test_rule_is_documented_tested_and_listed(rule) -> None:  # noqa: ANN001
+    for section in ("## What it does", "## Why is this bad?"):
+        assert section in rule.doc, f"{rule.code} docs lack {section!r}"
+    assert rule.code in EXPECTED_CODES, f"no fixture expects {rule.code}"
+    assert rule.code in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+class _Desugar(ast.NodeTransformer):
+    """async def -> def, await x -> x, async with/for -> with/for: the same code, without a loop."""
+
+    def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef) -> ast.FunctionDef:
+        self.generic_visit(node)
+        return ast.copy_location(ast.FunctionDef(**{f: getattr(node, f) for f in node._fields}), node)
+
+    def visit_Await(self, node: ast.Await) -> ast.expr:
+        return self.visit(node.value)
+
+    def visit_AsyncWith(self, node: ast.AsyncWith) -> ast.With:
+        self.generic_visit(node)
+        return ast.copy_location(ast.With(**{f: getattr(node, f) for f in node._fields}), node)
+
+    def visit_AsyncFor(self, node: ast.AsyncFor) -> ast.For:
+        self.generic_visit(node)
+        return ast.copy_location(ast.For(**{f: getattr(node, f) for f in node._fields}), node)
+
+
+SYNC_TWINS = [p for p in sorted((FIXTURES / "rules").glob("*.py"))
+              if "loop.call" not in p.read_text(encoding="utf-8") and "Protocol" not in p.read_text(encoding="utf-8")]
+
+
+@pytest.mark.parametrize("case", SYNC_TWINS, ids=lambda p: p.name)
+def test_sync_twin_has_no_blocking_findings(case: Path, tmp_path: Path) -> None:
+    tree = _Desugar().visit(ast.parse(case.read_text(encoding="utf-8")))
+    twin = tmp_path / case.name
+    twin.write_text(ast.unparse(ast.fix_missing_locations(tree)), encoding="utf-8")
+    result = analyze([twin], Config(follow_libraries=False, cache=False))
+    blocking = [f for f in result.findings if f.code.startswith(("AA1", "AA2"))]
+    assert blocking == []
