@@ -68,6 +68,8 @@ def test_exclude_and_clean_exit() -> None:
 def test_usage_error_exit_2() -> None:
     assert run("check", "--fail-on", "bogus").returncode == 2
     assert run("explain", "ZZ999").returncode == 2
+    missing = run("check", "no/such/dir")
+    assert missing.returncode == 2 and missing.stderr == "asyncaudit: error: no/such/dir: no such file or directory\n"
 
 
 def test_output_is_deterministic(tmp_path: Path) -> None:

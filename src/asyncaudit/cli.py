@@ -129,6 +129,10 @@ class _Progress:
 def _make_config(args: argparse.Namespace):  # noqa: ANN202
     from asyncaudit.config import make_config
 
+    missing = [p for p in args.paths if not os.path.lexists(p)]
+    if missing:
+        raise FileNotFoundError(2, "no such file or directory", missing[0])
+
     cli = {
         "select": args.select, "ignore": args.ignore, "exclude": args.exclude, "python": args.python,
         "jobs": args.jobs, "fail_on": getattr(args, "fail_on", MISSING),
@@ -290,7 +294,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return ExitCode.CLEAN
     except OSError as exc:
-        print(f"asyncaudit: error: {exc}", file=sys.stderr)
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"asyncaudit: error: {where}{exc.strerror or exc}", file=sys.stderr)
         return ExitCode.ERROR
     except Exception as exc:  # an internal error must still be one line, not a traceback
         if os.environ.get("ASYNCAUDIT_DEBUG"):
