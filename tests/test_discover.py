@@ -47,3 +47,9 @@ def test_exclude_globs(tmp_path: Path) -> None:
 def test_missing_path_is_a_diagnostic(tmp_path: Path) -> None:
     d = discover([tmp_path / "nope"])
     assert d.files == () and d.diagnostics == ((str(tmp_path / "nope"), "no such file or directory"),)
+
+
+def test_a_package_given_directly_keeps_its_name(tmp_path: Path) -> None:
+    _touch(tmp_path, "proj/pkg/__init__.py", "proj/pkg/core.py", "proj/pkg/sub/__init__.py", "proj/pkg/sub/x.py")
+    d = discover([tmp_path / "proj" / "pkg"])
+    assert sorted(s.module for s in d.files) == ["pkg", "pkg.core", "pkg.sub", "pkg.sub.x"]

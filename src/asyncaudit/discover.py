@@ -147,6 +147,10 @@ def discover(paths: list[str | Path], exclude: tuple[str, ...] = ()) -> Discover
             continue
         seen.add(fa)
         root = next((r for r in ordered_roots if fa.is_relative_to(r)), fa.parent)
+        # a root inside a package (the path given was the package itself): crawl up the
+        # __init__.py folders, as mypy does, so `pkg/core.py` is `pkg.core`, not `core`
+        while (root / "__init__.py").is_file() and root.parent != root:
+            root = root.parent
         name, is_pkg = module_name(fa, root)
         if not name:  # an __init__.py sitting directly in a root
             name, is_pkg = module_name(fa, root.parent)
