@@ -364,7 +364,24 @@ def _assess(program: Program, chain: Chain, context: str, function: str) -> tupl
     where = None
     if repeated is not None:
         where = f"loop at {PurePath(repeated.location.path).name}:{repeated.location.line}"
-    return assess(base, title, function, context, where)
+    memo = next((h.target for h in chain.hops if _memoized(program, h.target)), None)
+    return assess(base, title, function, context, where, memo.rsplit(".", 1)[-1] if memo else None)
+
+
+_MEMO_DECORATORS = frozenset({"functools.cache", "functools.lru_cache", "functools.cached_property"})
+
+
+def _memoized(program: Program, q: str) -> bool:
+    f = program.functions.get(q)
+    if f is None or not f.decorators:
+        return False
+    mod = program.modules[f.module]
+    scope = program.functions.get(f.parent) if f.parent else None
+    for d in f.decorators:
+        for v in program.values(d[1] if d[0] == "c" else d, scope, mod):
+            if v[0] == "x" and v[1] in _MEMO_DECORATORS:
+                return True
+    return False
 
 
 def _ctx(r: Reach, q: str) -> str:

@@ -7,6 +7,8 @@
     +1        long-running path: the event-loop function is a request handler or a
               pipeline/worker/stream loop (by name, decorator or signature)
     -1        startup-only: setup/init/bootstrap/lifespan/shutdown code, run once
+    -1        memoized: the chain passes through a `functools.cache`/`lru_cache` function,
+              so it blocks on a cache miss only (and the repetition bonus does not apply)
     = Low     test code (a `tests/` folder, `test_*.py`, `conftest.py`)
 
 The result is clamped to Low..Critical.  Every finding carries the one-line reason that
@@ -63,13 +65,17 @@ _CONTEXT_WORDS = {
 }
 
 
-def assess(base: Severity, title: str, function: str, context: str, repeated_at: str | None) -> tuple[Severity, str]:
+def assess(base: Severity, title: str, function: str, context: str, repeated_at: str | None,
+           memoized_by: str | None = None) -> tuple[Severity, str]:
     """Severity and its one-line reason."""
     level = int(base)
     parts = [f"{title} (base {base.label})"]
     if context == "test":
         return Severity.LOW, f"{title} in test code `{function}` (test code is always Low)"
-    if repeated_at:
+    if memoized_by:
+        level -= 1
+        parts.append(f"memoized by `{memoized_by}` (blocks on a cache miss only) -1")
+    elif repeated_at:
         level += 1
         parts.append(f"repeated per item ({repeated_at}) +1")
     if context in ("request", "pipeline"):
