@@ -49,6 +49,11 @@ def test_sarif_valid_against_official_schema() -> None:
     assert results and all(r["codeFlows"] for r in results)
     rules = data["runs"][0]["tool"]["driver"]["rules"]
     assert all(rules[r["ruleIndex"]]["id"] == r["ruleId"] for r in results)
+    # rules without chains (AA3xx) too
+    standard = HERE / "fixtures" / "rules" / "standard_rules.py"
+    data = json.loads(run("check", str(standard), "--select", "AA3", "--format", "sarif").stdout)
+    jsonschema.validate(data, SARIF_SCHEMA)
+    assert {r["ruleId"] for r in data["runs"][0]["results"]} == {f"AA30{i}" for i in range(1, 7)}
 
 
 def test_select_ignore_and_fail_on() -> None:

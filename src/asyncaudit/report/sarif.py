@@ -75,17 +75,19 @@ def as_dict(result: AnalysisResult) -> dict[str, object]:
                     ]
                 }],
             })
-        results.append({
+        result = {
             "ruleId": f.code,
             "ruleIndex": index[f.code],
             "level": _LEVEL[f.severity],
             "message": {"text": f"{f.message}. {f.recommendation}"},
             "locations": [_location(f.location)],
-            "codeFlows": flows,
             "partialFingerprints": {"asyncaudit/v1": _fingerprint(f)},
-            "properties": {"severity": f.severity.label, "function": f.function,
+            "properties": {"severity": f.severity.label, "reason": f.reason, "function": f.function,
                            "categories": list(f.categories)},
-        })
+        }
+        if flows:
+            result["codeFlows"] = flows
+        results.append(result)
     notifications = [
         {"level": "warning", "message": {"text": d.message},
          "locations": [_location(Location(d.path, max(d.line, 1), 1, max(d.line, 1), 1))]}
