@@ -75,7 +75,7 @@ def as_dict(result: AnalysisResult) -> dict[str, object]:
                     ]
                 }],
             })
-        result = {
+        entry: dict[str, object] = {
             "ruleId": f.code,
             "ruleIndex": index[f.code],
             "level": _LEVEL[f.severity],
@@ -86,8 +86,8 @@ def as_dict(result: AnalysisResult) -> dict[str, object]:
                            "categories": list(f.categories)},
         }
         if flows:
-            result["codeFlows"] = flows
-        results.append(result)
+            entry["codeFlows"] = flows
+        results.append(entry)
     notifications = [
         {"level": "warning", "message": {"text": d.message},
          "locations": [_location(Location(d.path, max(d.line, 1), 1, max(d.line, 1), 1))]}
