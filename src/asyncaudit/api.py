@@ -25,6 +25,7 @@ from asyncaudit.model import AnalysisResult, Diagnostic, Location, Severity
 from asyncaudit.parse.source import parse_source
 from asyncaudit.reach import analyze_reach, compliant_sites, findings
 from asyncaudit.resolve import Program
+from asyncaudit.sourcetext import SourceText
 
 _PARALLEL_THRESHOLD = 300
 
@@ -163,35 +164,12 @@ class LibraryLoader:
         return None
 
 
-class _Locator:
-    """Byte offsets (ast) -> 1-based character columns, reading each file once."""
-
-    def __init__(self) -> None:
-        self._lines: dict[str, list[bytes]] = {}
-
-    def lines(self, path: str) -> list[bytes]:
-        got = self._lines.get(path)
-        if got is None:
-            try:
-                with open(path, "rb") as fh:
-                    got = fh.read().splitlines()
-            except OSError:
-                got = []
-            self._lines[path] = got
-        return got
-
-    def column(self, path: str, line: int, byte_col: int) -> int:
-        lines = self.lines(path)
-        if 0 < line <= len(lines):
-            return len(lines[line - 1][:byte_col].decode("utf-8", errors="replace")) + 1
-        return byte_col + 1
-
-    def __call__(self, modules: dict[str, ModuleFacts]):  # noqa: ANN204
-        def locate(func: Func, site: Site) -> Location:
-            path = modules[func.module].path
-            return Location(path, site.line, self.column(path, site.line, site.col),
-                            site.end_line, self.column(path, site.end_line, site.end_col))
-        return locate
+def _locator(modules: dict[str, ModuleFacts], text: SourceText):  # noqa: ANN202
+    def locate(func: Func, site: Site) -> Location:
+        path = modules[func.module].path
+        return Location(path, site.line, text.column(path, site.line, site.col),
+                        site.end_line, text.column(path, site.end_line, site.end_col))
+    return locate
 
 
 def analyze(paths: Sequence[str | os.PathLike[str]], config: Config | None = None, *,
@@ -252,7 +230,7 @@ def _analyze(paths: Sequence[str | os.PathLike[str]], config: Config, audit: boo
     if progress:
         progress("resolving", 0, 0)
     reach = analyze_reach(program, full=any(rules.BY_CODE[c].needs_full for c in codes))
-    locate = _Locator()(program.modules)
+    locate = _locator(program.modules, SourceText())
     found_findings = findings(reach, locate)
     ctx = rules.RuleContext(program, reach, locate, config.entry_points)
     for code in sorted(codes & rules.CHECKS.keys()):

@@ -33,6 +33,7 @@ from pathlib import Path, PurePath
 from asyncaudit.catalog import CATEGORIES, SINKS
 from asyncaudit.model import AnalysisResult, CompliantSite, Finding, Location, Severity
 from asyncaudit.severity import is_test_module
+from asyncaudit.sourcetext import SourceText
 
 STANDARD = "async-first-design"
 CATEGORY = "python"
@@ -105,35 +106,6 @@ class Audit:
 
 
 # ---- source access ---------------------------------------------------------------------
-
-class _Source:
-    def __init__(self) -> None:
-        self._files: dict[str, list[str]] = {}
-
-    def lines(self, path: str) -> list[str]:
-        got = self._files.get(path)
-        if got is None:
-            try:
-                got = Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
-            except OSError:
-                got = []
-            self._files[path] = got
-        return got
-
-    def line(self, path: str, n: int) -> str:
-        lines = self.lines(path)
-        return lines[n - 1] if 0 < n <= len(lines) else ""
-
-    def segment(self, loc: Location) -> str:
-        lines = self.lines(loc.path)
-        if not (0 < loc.line <= loc.end_line <= len(lines)):
-            return ""
-        if loc.line == loc.end_line:
-            return lines[loc.line - 1][loc.column - 1:loc.end_column - 1]
-        parts = [lines[loc.line - 1][loc.column - 1:], *lines[loc.line:loc.end_line - 1],
-                 lines[loc.end_line - 1][:loc.end_column - 1]]
-        return "\n".join(parts)
-
 
 def _trim(text: str) -> str:
     text = text.rstrip()
@@ -233,7 +205,7 @@ def _order(f: Finding) -> tuple[str, int, int, str]:
 
 # ---- evidence --------------------------------------------------------------------------------
 
-def _def_header(src: _Source, path: str, line: int) -> str:
+def _def_header(src: SourceText, path: str, line: int) -> str:
     text = src.line(path, line)
     stripped = text.strip()
     if stripped.startswith("@"):  # decorated: find the def below
@@ -251,11 +223,7 @@ def _def_header(src: _Source, path: str, line: int) -> str:
     return f"{indent}{m.group(1)} {m.group(2)}(...):"
 
 
-def _first_line_of_call(src: _Source, loc: Location) -> str:
-    return _trim(src.line(loc.path, loc.line))
-
-
-def evidence(fs: list[Finding], src: _Source, defs: dict[str, tuple[str, int]]) -> list[str]:
+def evidence(fs: list[Finding], src: SourceText, defs: dict[str, tuple[str, int]]) -> list[str]:
     """Code blocks: each function of the violation, its def line and the lines of its hops."""
     order: list[str] = []
     shown: dict[str, set[int]] = {}
@@ -319,7 +287,7 @@ def _dedent(text: str) -> str:
 
 # ---- recommendations -------------------------------------------------------------------------
 
-def to_thread_call(src: _Source, f: Finding) -> str | None:
+def to_thread_call(src: SourceText, f: Finding) -> str | None:
     """`await asyncio.to_thread(func, args...)` for the boundary call, from its source."""
     seg = src.segment(f.location)
     try:
@@ -335,7 +303,7 @@ def to_thread_call(src: _Source, f: Finding) -> str | None:
     return text if len(text) <= 140 else f"await asyncio.to_thread({parts[0]}, ...)"
 
 
-def recommendation(fs: list[Finding], src: _Source, root: Path) -> str:
+def recommendation(fs: list[Finding], src: SourceText, root: Path) -> str:
     blocking = [f for f in fs if _BLOCKING.match(f.code)]
     parts: list[str] = []
     if blocking:
@@ -577,7 +545,7 @@ def _git_trend(violations: list[Violation], result: AnalysisResult, root: Path) 
 
 def build(result: AnalysisResult, *, root: Path, date: str, previous: Path | None = None,
           defs: dict[str, tuple[str, int]] | None = None) -> Audit:
-    src = _Source()
+    src = SourceText()
     defs = defs or {}
     test_findings = [f for f in result.findings if is_test_module(f.function.rsplit(".", 1)[0])
                      or _in_tests(f.location.path, root)]
