@@ -97,3 +97,25 @@ def test_trend_against_previous_report(tmp_path: Path) -> None:
     old, new = re.search(r"score (\d+) → (\d+)", trend).groups()
     assert int(new) > int(old)
     assert "handle_request" in text.split("- **Fixed (1):**")[1].split("- **New")[0]
+
+
+def test_trend_from_git_history(tmp_path: Path) -> None:
+    tree = tmp_path / "service"
+    shutil.copytree(FIXTURES / "service", tree)
+    git = ["git", "-c", "user.email=t@t", "-c", "user.name=t"]
+    old = {"GIT_AUTHOR_DATE": "2025-01-01T00:00:00", "GIT_COMMITTER_DATE": "2025-01-01T00:00:00"}
+    new = {"GIT_AUTHOR_DATE": "2025-06-01T00:00:00", "GIT_COMMITTER_DATE": "2025-06-01T00:00:00"}
+    import os
+
+    subprocess.run([*git, "init", "-q"], cwd=tree, check=True)
+    subprocess.run([*git, "add", "app/store.py", "app/__init__.py"], cwd=tree, check=True)
+    subprocess.run([*git, "commit", "-qm", "old"], cwd=tree, check=True, env={**os.environ, **old})
+    subprocess.run([*git, "add", "."], cwd=tree, check=True)
+    subprocess.run([*git, "commit", "-qm", "new"], cwd=tree, check=True, env={**os.environ, **new})
+    out = tmp_path / "r.md"
+    assert audit(str(tree), "--out", str(out), cwd=tmp_path).returncode == 0
+    trend = re.search(r"- \*\*Trend:\*\* (.*)", out.read_text()).group(1)
+    # handlers.py (recent) holds the blocking sites; store.py (older) only offloads
+    assert trend.startswith("Files changed in the 90 days before the last commit: 2 blocking and")
+    assert "older files: 0 blocking and 2 compliant (100% compliant)" in trend
+    assert "less async-first than older code" in trend
