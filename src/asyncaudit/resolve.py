@@ -576,6 +576,9 @@ class Program:
                 return got or (v,)
             return (v,)
         if v[0] == "xo":
+            if len(v) > 2 and v[1] == "builtins.list" and v[2] and v[2][0]:
+                # a @contextmanager generator annotated Iterator[X] binds the X it yields
+                return (v[2][0],)
             for t in _type_bases(v[1]):
                 kt = TYPES.get(t)
                 if kt is not None:
