@@ -72,8 +72,7 @@ def _facts_of(data: bytes, path: str, module: str, is_pkg: bool) -> tuple[Module
     if parsed.tree is None:
         m = ModuleFacts(module, path, is_pkg)
         m.diagnostics.extend(parsed.diagnostics)
-        return m, True
-    fallback = parsed.fallback
+        return m, parsed.fallback  # skipped (too large), not parsed by the fallback
     old = sys.getrecursionlimit()
     sys.setrecursionlimit(max(old, 6000))
     try:
@@ -82,8 +81,7 @@ def _facts_of(data: bytes, path: str, module: str, is_pkg: bool) -> tuple[Module
         sys.setrecursionlimit(old)
     m.diagnostics[:0] = parsed.diagnostics
     m.suppressions = rules.suppressions(parsed.text)
-    m.n_lines = parsed.text.count("\n") + 1
-    return m, fallback
+    return m, parsed.fallback
 
 
 Progress = Callable[[str, int, int], None]

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
 from asyncaudit.catalog import CATEGORIES, SINKS
+from asyncaudit.catalog.blocking import LOOP
 from asyncaudit.model import AnalysisResult, CompliantSite, Finding, Location, Severity
 from asyncaudit.severity import is_test_module
 from asyncaudit.sourcetext import SourceText
@@ -43,18 +44,6 @@ _DEEP = 3  # chains longer than this stay their own violation
 _MAX_EVIDENCE_FUNCS = 7
 _MAX_LINE = 100
 _BLOCKING = re.compile(r"^AA(1\d\d|201)$")
-_ASYNC_ALTERNATIVE = {
-    "network": "an async client (httpx.AsyncClient, aiohttp, the SDK's async client)",
-    "database": "an async driver (asyncpg, aiosqlite, redis.asyncio)",
-    "subprocess": "asyncio.create_subprocess_exec",
-    "sleep": "asyncio.sleep",
-    "wait": "asyncio.Lock/Event/Queue",
-    "dns": "loop.getaddrinfo",
-    "file": "async file I/O (aiofiles, anyio.Path)",
-    "dirwalk": "a single offloaded walk",
-    "fsmeta": "anyio.Path / aiofiles.os",
-    "input": "input read before the loop starts",
-}
 
 
 @dataclass(slots=True)
@@ -100,7 +89,6 @@ class Audit:
     severity: str
     trend: Trend
     risk: str
-    applicable: bool = True
     excluded_test_findings: int = 0
     data: dict[str, object] = field(default_factory=dict)
 
@@ -303,7 +291,7 @@ def to_thread_call(src: SourceText, f: Finding) -> str | None:
     return text if len(text) <= 140 else f"await asyncio.to_thread({parts[0]}, ...)"
 
 
-def recommendation(fs: list[Finding], src: SourceText, root: Path) -> str:
+def recommendation(fs: list[Finding], src: SourceText) -> str:
     blocking = [f for f in fs if _BLOCKING.match(f.code)]
     parts: list[str] = []
     if blocking:
@@ -311,41 +299,43 @@ def recommendation(fs: list[Finding], src: SourceText, root: Path) -> str:
         for f in blocking:
             alt = SINKS[f.chains[0].sink].alternative if f.chains[0].sink in SINKS else ""  # catalog only
             if len(f.chains) == 1 and len(f.chains[0].hops) == 1 and alt.startswith("asyncio."):
-                calls.append(f"`await {alt}(...)` instead of `{f.callee}` ({_where(f, root)})")
+                calls.append(f"`await {alt}(...)` instead of `{f.callee}` ({_where(f)})")
                 continue
             if f.code == "AA201":
-                calls.append(f"await the coroutine instead of `{f.callee}` ({_where(f, root)})")
+                calls.append(f"await the coroutine instead of `{f.callee}` ({_where(f)})")
                 continue
             t = to_thread_call(src, f)
-            calls.append(f"`{t}` ({_where(f, root)})" if t else f"offload `{f.callee}` ({_where(f, root)})")
+            calls.append(f"`{t}` ({_where(f)})" if t else f"offload `{f.callee}` ({_where(f)})")
         calls = list(dict.fromkeys(calls))
         shown = calls[:4]
         more = f", and the {len(calls) - 4} other sites listed" if len(calls) > 4 else ""
         parts.append("At the boundary: " + "; ".join(shown) + more + ".")
         helpers = sorted({f.chains[0].hops[0].target.rsplit(".", 1)[-1] for f in blocking
                           if len(f.chains[0].hops) > 1})
-        kinds = {c.category for f in blocking for c in f.chains}
-        advice = _join(list(dict.fromkeys(_ASYNC_ALTERNATIVE[k] for k in sorted(kinds) if k in _ASYNC_ALTERNATIVE)))
+        kinds = sorted({c.category for f in blocking for c in f.chains} - {LOOP})
+        advice = "; ".join(dict.fromkeys(CATEGORIES[k].advice for k in kinds))
         if helpers:
             names = _join([f"`{h}`" for h in helpers[:5]])
-            parts.append(f"Better, make {names} async on {advice or 'async I/O'} and await "
-                         f"{'it' if len(helpers) == 1 else 'them'}.")
+            parts.append(f"Better, make {names} async and await {'it' if len(helpers) == 1 else 'them'}"
+                         + (f" ({advice})." if advice else "."))
         elif advice and not all("instead of" in c for c in calls):
-            parts.append(f"Or move to {advice}.")
+            parts.append(f"Or move to async I/O: {advice}.")
     by_code: dict[str, list[Finding]] = {}
     for f in fs:
         if not _BLOCKING.match(f.code):
             by_code.setdefault(f.code, []).append(f)
     for code, group_ in by_code.items():
         if len(group_) == 1:
-            parts.append(f"{code} ({_where(group_[0], root)}): {group_[0].recommendation}.")
+            parts.append(f"{code} ({_where(group_[0])}): {group_[0].recommendation}.")
+        elif code in ("AA301", "AA306"):  # one helper per site: name them all
+            names = _join(list(dict.fromkeys(f"`{f.callee}`" for f in group_)))
+            parts.append(f"{code}: make {names} `async def` on async I/O and await them.")
         else:
-            parts.append(f"{code}, at each of the {len(group_)} sites listed: "
-                         f"{group_[0].recommendation.replace(group_[0].callee, 'it') if code in ('AA301', 'AA306') else group_[0].recommendation}.")
+            parts.append(f"{code}, at each of the {len(group_)} sites listed: {group_[0].recommendation}.")
     return " ".join(dict.fromkeys(parts))
 
 
-def _where(f: Finding, root: Path) -> str:
+def _where(f: Finding) -> str:
     return f"{PurePath(f.location.path).name}:{f.location.line}"
 
 
@@ -364,8 +354,7 @@ def _title(fs: list[Finding]) -> str:
                       f"{len(fs)} public sync APIs in `{PurePath(f.location.path).name}` do network I/O"),
         }
         return titles.get(f.code, f.message)
-    kinds = [CATEGORIES[c].title if c in CATEGORIES else "nested event loop"
-             for c in dict.fromkeys(c.category for f in blocking for c in f.chains)]
+    kinds = [CATEGORIES[c].title for c in dict.fromkeys(c.category for f in blocking for c in f.chains)]
     kind = _join(kinds[:3])
     fns = list(dict.fromkeys(f.function.rsplit(".", 1)[-1] for f in blocking))
     where = _join([f"`{n}`" for n in fns[:3]]) + (f" and {len(fns) - 3} more" if len(fns) > 3 else "")
@@ -388,7 +377,7 @@ def _join(items: list[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _violation_id(fs: list[Finding], root: Path) -> str:
+def _violation_id(fs: list[Finding]) -> str:
     # the root cause only: rule findings attached to a blocking group do not change its id
     fs = [f for f in fs if _BLOCKING.match(f.code)] or fs
     kind, key = _group_key(fs[0])
@@ -399,12 +388,8 @@ def _violation_id(fs: list[Finding], root: Path) -> str:
 
 # ---- compliant examples ----------------------------------------------------------------------
 
-def examples(result: AnalysisResult, root: Path) -> list[Example]:
+def examples(sites: list[CompliantSite]) -> list[Example]:
     """The best real instances of the standard followed, one per file, by kind."""
-    def test(c: CompliantSite) -> bool:
-        return is_test_module(c.function.rsplit(".", 1)[0]) or "test" in PurePath(c.location.path).parts[:-1]
-
-    sites = [c for c in result.compliant if not test(c)]
     out: list[Example] = []
     used_files: set[str] = set()
     # async layers: classes whose methods offload their blocking I/O
@@ -462,7 +447,7 @@ def _site_weight_compliant(c: CompliantSite) -> int:
 
 
 def _base_weight(f: Finding) -> int:
-    sevs = [CATEGORIES[c.category].severity if c.category in CATEGORIES else Severity.CRITICAL for c in f.chains]
+    sevs = [CATEGORIES[c.category].severity for c in f.chains]
     return WEIGHT[max(sevs)] if sevs else WEIGHT[Severity.MEDIUM]
 
 
@@ -480,7 +465,7 @@ def read_previous(path: Path) -> dict[str, object] | None:
 
 
 def trend(violations: list[Violation], previous: Path | None, prev_data: dict[str, object] | None,
-          score: int | None, result: AnalysisResult, root: Path) -> Trend:
+          score: int | None, compliant: list[CompliantSite], root: Path) -> Trend:
     if prev_data is not None and previous is not None:
         prev = {v["id"]: v for v in prev_data.get("violations", [])}  # type: ignore[union-attr]
         cur = {v.id: v for v in violations}
@@ -496,10 +481,10 @@ def trend(violations: list[Violation], previous: Path | None, prev_data: dict[st
                 f"{len(still)} still open{move}.")
         return Trend(line, previous.as_posix(), [{"id": str(v["id"]), "title": str(v["title"])} for v in fixed],
                      new, still)
-    return _git_trend(violations, result, root)
+    return _git_trend(violations, compliant, root)
 
 
-def _git_trend(violations: list[Violation], result: AnalysisResult, root: Path) -> Trend:
+def _git_trend(violations: list[Violation], compliant: list[CompliantSite], root: Path) -> Trend:
     try:
         top = subprocess.run(["git", "-C", str(root), "rev-parse", "--show-toplevel"], capture_output=True,
                              text=True, timeout=20, check=True).stdout.strip()
@@ -514,11 +499,10 @@ def _git_trend(violations: list[Violation], result: AnalysisResult, root: Path) 
     if not recent:
         return Trend("No Python file changed in the 90 days before the last commit; nothing to compare.")
     sites = [f for v in violations for f in v.findings if _BLOCKING.match(f.code)]
-    comp = [c for c in result.compliant]
 
     def share(pred) -> tuple[int, int]:  # noqa: ANN001
         bad = sum(1 for f in sites if pred(f.location.path))
-        good = sum(1 for c in comp if pred(c.location.path))
+        good = sum(1 for c in compliant if pred(c.location.path))
         return bad, good
 
     def is_recent(p: str) -> bool:
@@ -547,21 +531,20 @@ def build(result: AnalysisResult, *, root: Path, date: str, previous: Path | Non
           defs: dict[str, tuple[str, int]] | None = None) -> Audit:
     src = SourceText()
     defs = defs or {}
-    test_findings = [f for f in result.findings if is_test_module(f.function.rsplit(".", 1)[0])
-                     or _in_tests(f.location.path, root)]
-    findings = [f for f in result.findings if f not in test_findings]
+    findings = [f for f in result.findings if not _in_tests(f.location.path, root)]
+    excluded = len(result.findings) - len(findings)
     compliant = [c for c in result.compliant if not _in_tests(c.location.path, root)]
     s = result.stats
     if s.async_functions == 0 and s.loop_callbacks == 0:
-        return _not_applicable(result, date, root)
+        return _not_applicable(result, date)
     groups = group(findings)
     violations = []
     for g in groups:
         sev = max(f.severity for f in g)
         pool = [f for f in g if _BLOCKING.match(f.code)] or g
         top = max(pool, key=lambda f: (f.severity, -len(f.chains[0].hops) if f.chains else 0))
-        violations.append(Violation(_violation_id(g, root), _title(g), sev, top.reason, g, evidence(g, src, defs),
-                                    recommendation(g, src, root)))
+        violations.append(Violation(_violation_id(g), _title(g), sev, top.reason, g, evidence(g, src, defs),
+                                    recommendation(g, src)))
     violations.sort(key=lambda v: (-v.severity, v.location.path, v.location.line))
     blocking = [f for f in findings if _BLOCKING.match(f.code)]
     wc = sum(_site_weight_compliant(c) for c in compliant if c.how.startswith(("offloaded", "awaited")))
@@ -592,11 +575,11 @@ def build(result: AnalysisResult, *, root: Path, date: str, previous: Path | Non
     high = [v for v in violations if v.severity >= Severity.HIGH]
     status = "clean" if score is not None and score >= 90 and not high else "violations-found"
     prev_data = read_previous(previous) if previous else None
-    tr = trend(violations, previous, prev_data, score, result, root)
+    tr = trend(violations, previous, prev_data, score, compliant, root)
     risk = _risk(violations, findings)
     summary = _summary(result, violations, compliant, findings, root)
-    audit = Audit(date, score, status, violations, examples(result, root), summary, coverage, severity, tr,
-                  risk, excluded_test_findings=len(test_findings))
+    audit = Audit(date, score, status, violations, examples(compliant), summary, coverage, severity, tr,
+                  risk, excluded_test_findings=excluded)
     audit.data = {
         "standard": STANDARD, "date": date, "score": score, "status": status,
         "violations": [{"id": v.id, "title": v.title, "severity": v.severity.label,
@@ -606,9 +589,8 @@ def build(result: AnalysisResult, *, root: Path, date: str, previous: Path | Non
 
 
 def _in_tests(path: str, root: Path) -> bool:
-    parts = PurePath(rel(path, root)).parts
-    return any(p in ("tests", "test", "testing") for p in parts[:-1]) or parts[-1].startswith("test_") \
-        or parts[-1] == "conftest.py"
+    """Test code, by the file's path below the audited root (the rule severity uses too)."""
+    return is_test_module(".".join(PurePath(rel(path, root)).with_suffix("").parts))
 
 
 def _risk(violations: list[Violation], findings: list[Finding]) -> str:
@@ -619,7 +601,7 @@ def _risk(violations: list[Violation], findings: list[Finding]) -> str:
     loops = sum(1 for f in blocking if any(h.in_loop for c in f.chains for h in c.hops))
     hot = sum(1 for f in blocking if "request" in f.reason or "pipeline" in f.reason)
     kinds = Counter(c.category for f in blocking for c in f.chains)
-    common = ", ".join(f"{CATEGORIES[k].title if k in CATEGORIES else k} ({n})" for k, n in kinds.most_common(3))
+    common = ", ".join(f"{CATEGORIES[k].title} ({n})" for k, n in kinds.most_common(3))
     parts = [f"{top.label} — {len(blocking)} blocking sites"]
     if hot:
         parts.append(f"{hot} on request or long-running pipeline paths, where every block stalls all "
@@ -659,15 +641,14 @@ def _summary(result: AnalysisResult, violations: list[Violation], compliant: lis
     return text.strip()
 
 
-def _not_applicable(result: AnalysisResult, date: str, root: Path) -> Audit:
+def _not_applicable(result: AnalysisResult, date: str) -> Audit:
     s = result.stats
     msg = (f"No async code was found in {s.files} files: no `async def` and no event-loop callback. The "
            "Async-First Design standard audits event-loop paths, so there is nothing to score here; "
            "score and status are `n/a` rather than a number that would mean something else.")
     audit = Audit(date, None, "not-applicable", [], [], msg,
                   "Not applicable: no event-loop context.", "Not applicable.",
-                  Trend("Not applicable."), "Not applicable: code without an event loop cannot block one.",
-                  applicable=False)
+                  Trend("Not applicable."), "Not applicable: code without an event loop cannot block one.")
     audit.data = {"standard": STANDARD, "date": date, "score": None, "status": "not-applicable",
                   "violations": []}
     return audit

@@ -142,7 +142,7 @@ def _make_config(args: argparse.Namespace):  # noqa: ANN202
     return make_config(args.paths, cli, args.config)
 
 
-def _root(config, paths: Sequence[str]) -> Path:  # noqa: ANN001
+def _root(config) -> Path:  # noqa: ANN001
     """Where relative paths (baseline, report) are anchored: the config file's folder, else cwd."""
     return config.source.parent if config.source is not None else Path.cwd()
 
@@ -158,7 +158,7 @@ def _check(args: argparse.Namespace) -> int:
         result = analyze(paths, config, progress=progress)
     finally:
         progress.close()
-    root = _root(config, paths)
+    root = _root(config)
     if args.write_baseline:
         from asyncaudit.baseline import write_baseline
 

@@ -122,7 +122,6 @@ class ModuleFacts:
     classes: dict[str, Cls] = field(default_factory=dict)
     diagnostics: list[tuple[int, str]] = field(default_factory=list)
     suppressions: dict[int, frozenset[str] | None] = field(default_factory=dict)
-    n_lines: int = 0
 
 
 def _const_expr(value: object) -> Expr:
@@ -423,7 +422,7 @@ class _Extractor:
         f = Func(qual, "<lambda>", self.m.name, False, node.lineno, node.col_offset,
                  getattr(node, "end_lineno", node.lineno) or node.lineno,
                  cls=None, parent=self.func.qualname if self.func else None, kind="lambda",
-                 params=self._params(node.args, method_kind=None))
+                 params=self._params(node.args))
         self.m.functions[qual] = f
         saved, saved_loop = self.func, self.loop_depth
         self.func, self.loop_depth = f, 0
@@ -625,7 +624,7 @@ class _Extractor:
         else:
             self._bind_name(name, ("imp", binding))
 
-    def _params(self, args: ast.arguments, method_kind: str | None) -> tuple[Param, ...]:
+    def _params(self, args: ast.arguments) -> tuple[Param, ...]:
         out: list[Param] = []
         pos = [*getattr(args, "posonlyargs", []), *args.args]
         for a in pos:
@@ -666,7 +665,7 @@ class _Extractor:
             cls=owner_cls.qualname if owner_cls else None,
             parent=self.func.qualname if self.func else None,
             kind=kind,
-            params=self._params(node.args, kind),
+            params=self._params(node.args),
             returns=self.annotation(node.returns),
             decorators=decorators,
             is_stub=_is_stub(node.body),

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from asyncaudit.catalog import CATEGORIES
-from asyncaudit.catalog.blocking import NONBLOCKING_ARGS
+from asyncaudit.catalog.blocking import LOOP, NONBLOCKING_ARGS
 from asyncaudit.catalog.async_io import async_io_category
 from asyncaudit.catalog.loop import LOOP_CALLBACK_BASES
 from asyncaudit.facts import CALL, Func, Site, expr_text
@@ -30,7 +30,6 @@ from asyncaudit.model import Chain, CompliantSite, Finding, Hop, Location, Sever
 from asyncaudit.resolve import Program, Resolution, Target
 from asyncaudit.severity import assess, context_of
 
-LOOP_CATEGORY = "loop"
 _STRUCTURED = {"asyncio.TaskGroup": "TaskGroup", "asyncio.gather": "gather", "anyio.create_task_group": "TaskGroup",
                "trio.open_nursery": "TaskGroup"}
 _MAX_FUNCTIONS = 200_000
@@ -40,9 +39,11 @@ Locate = Callable[[Func, Site], Location]
 
 @dataclass(slots=True)
 class _Step:
-    """How a function reaches a category: via site `site` of the function, to `nxt`."""
+    """How a function reaches a category: via `site` of the function, to `target`.
 
-    length: int
+    Steps are assigned in breadth-first order from the sinks, so following them from
+    any function gives its shortest chain."""
+
     site: Site
     target: str  # next function qualname, or the sink's qualname at the leaf
     leaf: bool
@@ -67,7 +68,7 @@ def _site_sink(program: Program, site: Site, res: Resolution, func: Func) -> lis
     out: list[tuple[str, str]] = []
     for t in res.targets:
         if program.is_loop_runner(t):
-            out.append((LOOP_CATEGORY, t.name))
+            out.append((LOOP, t.name))
             continue
         s = program.sink(t)
         if s is None:
@@ -214,19 +215,18 @@ def analyze_reach(program: Program, *, full: bool = False) -> Reach:
                 continue
             for c, sink, i in direct[q]:
                 if c == cat:
-                    r.steps.setdefault(q, {})[cat] = _Step(1, f.sites[i], sink, True)
+                    r.steps.setdefault(q, {})[cat] = _Step(f.sites[i], sink, True)
                     frontier.append(q)
                     break
         while frontier:
             q = frontier.popleft()
-            step = r.steps[q][cat]
             for caller, i in sorted(edges_into.get(q, ())):
                 cf = program.functions[caller]
                 if cf.is_async or r.roots.get(caller) == "callback":
                     continue
                 got = r.steps.setdefault(caller, {})
                 if cat not in got:
-                    got[cat] = _Step(step.length + 1, cf.sites[i], q, False)
+                    got[cat] = _Step(cf.sites[i], q, False)
                     frontier.append(caller)
     r.steps = {k: v for k, v in r.steps.items() if v}
     return r
@@ -279,14 +279,6 @@ def chains_from(r: Reach, q: str, locate: Locate) -> tuple[Chain, ...]:
     return tuple(out)
 
 
-def _category_info(cat: str) -> tuple[str, str, Severity, str]:
-    if cat == LOOP_CATEGORY:
-        return ("AA201", "nested event loop", Severity.CRITICAL,
-                "await the coroutine instead of starting a new event loop inside a running one")
-    c = CATEGORIES[cat]
-    return c.code, c.title, c.severity, c.advice
-
-
 def findings(r: Reach, locate: Locate) -> list[Finding]:
     program = r.program
     out: list[Finding] = []
@@ -319,22 +311,21 @@ def findings(r: Reach, locate: Locate) -> list[Finding]:
             chains = tuple(sorted(
                 (replace(c, severity=sv, reason=why)
                  for c in by_site[i].values() for sv, why in (_assess(program, c, context, f.name),)),
-                key=lambda c: (-c.severity, -_category_info(c.category)[2], c.category)))
-            code, title, _, advice = _category_info(chains[0].category)
-            sev, reason = chains[0].severity, chains[0].reason
+                key=lambda c: (-c.severity, -CATEGORIES[c.category].severity, c.category)))
+            top = CATEGORIES[chains[0].category]
             callee = expr_text(site.callee)
-            kinds = ", ".join(dict.fromkeys(_category_info(c.category)[1] for c in chains))
+            kinds = ", ".join(dict.fromkeys(CATEGORIES[c.category].title for c in chains))
             leaf = chains[0].sink
             if len(chains[0].hops) == 1:
-                msg = f"blocking call `{leaf}` ({title}) in {_ctx(r, q)} `{f.name}`"
-                rec = _direct_advice(program, leaf, advice)
+                msg = f"blocking call `{leaf}` ({top.title}) in {_ctx(r, q)} `{f.name}`"
+                rec = _direct_advice(program, leaf, top.advice)
             else:
                 msg = (f"`{callee}` blocks the event loop in {_ctx(r, q)} `{f.name}`: "
                        f"reaches {kinds} through {len(chains[0].hops) - 1} sync call(s)")
-                rec = f"offload it here (`await asyncio.to_thread({callee}, ...)`), or make the chain async: {advice}"
-            rule_name = "nested-event-loop" if chains[0].category == LOOP_CATEGORY else f"blocking-{chains[0].category}"
-            out.append(Finding(code, rule_name, sev, locate(f, site), q, callee, chains, msg, reason, rec,
-                               r.roots[q]))
+                rec = (f"offload it here (`await asyncio.to_thread({callee}, ...)`), "
+                       f"or make the chain async: {top.advice}")
+            out.append(Finding(top.code, top.rule, chains[0].severity, locate(f, site), q, callee, chains, msg,
+                               chains[0].reason, rec, r.roots[q]))
     out.sort(key=lambda x: (x.location.path, x.location.line, x.location.column, x.code))
     return out
 
@@ -358,14 +349,14 @@ def _drop_handle_operations(by_site: dict[int, dict[str, Chain]]) -> None:
 
 
 def _assess(program: Program, chain: Chain, context: str, function: str) -> tuple[Severity, str]:
-    code, title, base, _ = _category_info(chain.category)
-    base = program.base_severity(code, base, chain.sink)
+    cat = CATEGORIES[chain.category]
+    base = program.base_severity(cat.code, cat.severity, chain.sink)
     repeated = next((h for h in chain.hops if h.in_loop), None)
     where = None
     if repeated is not None:
         where = f"loop at {PurePath(repeated.location.path).name}:{repeated.location.line}"
     memo = next((h.target for h in chain.hops if _memoized(program, h.target)), None)
-    return assess(base, title, function, context, where, memo.rsplit(".", 1)[-1] if memo else None)
+    return assess(base, cat.title, function, context, where, memo.rsplit(".", 1)[-1] if memo else None)
 
 
 _MEMO_DECORATORS = frozenset({"functools.cache", "functools.lru_cache", "functools.cached_property"})

@@ -21,6 +21,7 @@ counted, never spread to every method of that name.
 from __future__ import annotations
 
 import builtins
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -168,7 +169,7 @@ class Program:
         m = self.modules.get(name)
         if m is not None or self._library_loader is None or name in self._missing:
             return m
-        if canonical(name) != name or _catalog_module(name):
+        if canonical(name) != name or _stdlib(name):
             self._missing.add(name)
             return None
         loaded = self._library_loader(name)
@@ -182,11 +183,10 @@ class Program:
         if self.module(name) is not None:
             return name
         # script-style sibling import: `import helpers` next to the importing file
-        if importer is not None and "." in importer.name or (importer and importer.is_package):
+        if importer is not None:
             pkg = importer.name if importer.is_package else importer.name.rpartition(".")[0]
-            cand = f"{pkg}.{name}" if pkg else name
-            if cand in self.modules:
-                return cand
+            if pkg and f"{pkg}.{name}" in self.modules:
+                return f"{pkg}.{name}"
         return None
 
     # ---- evaluation ---------------------------------------------------------------
@@ -521,10 +521,7 @@ class Program:
     def returns(self, f: Func) -> tuple[Value, ...]:
         mod = self.modules[f.module]
         if f.returns is not None:
-            got = self.values(f.returns, f, mod)
-            if f.is_async or not got:
-                return got
-            return got
+            return self.values(f.returns, f, mod)
         return _uniq(v for e in f.return_values for v in self.values(e, f, mod))
 
     def call_result(self, v: Value, call: Expr, func: Func | None, mod: ModuleFacts) -> tuple[Value, ...]:
@@ -628,7 +625,7 @@ class Program:
             return [Target("ext", f"{v[1]}.__call__", how)]
         return []
 
-    def method_overrides(self, f: Func, receiver: Value) -> list[str]:
+    def method_overrides(self, f: Func) -> list[str]:
         """Overrides in subclasses that a call through a base-typed receiver may reach."""
         if f.cls is None or not f.is_stub:
             return []
@@ -693,7 +690,7 @@ class Program:
             if v[0] == "fn" and ts:
                 f = self.functions.get(v[1])
                 if f is not None and f.cls is not None and site.callee[0] == "a":
-                    targets.extend(Target("fn", q) for q in self.method_overrides(f, v))
+                    targets.extend(Target("fn", q) for q in self.method_overrides(f))
         return Resolution(tuple(dict.fromkeys(targets)), bool(targets), scheduled=scheduled)
 
     def _slot_functions(self, slot: CallableSlot, site: Site, func: Func, mod: ModuleFacts) -> tuple[str, ...]:
@@ -750,24 +747,13 @@ _PATH_TYPES = frozenset({"pathlib.Path", "pathlib.PosixPath", "pathlib.WindowsPa
 
 
 def _catalog_name(name: str) -> bool:
-    return name in SINKS or name in TYPES or name in FUNCTION_RETURNS or name in LOOP_RUNNERS or any(
-        s.qualname == name for s in OFFLOADERS)
+    return (name in SINKS or name in TYPES or name in FUNCTION_RETURNS or name in LOOP_RUNNERS
+            or name in _OFFLOADERS.by_name)
 
 
-_CATALOG_MODULES = frozenset(q.split(".")[0] for q in (*SINKS, *TYPES, *FUNCTION_RETURNS))
-
-
-def _catalog_module(name: str) -> bool:
-    # stdlib and catalogued packages are known from the catalog, not followed into
-    return name.split(".")[0] in _CATALOG_MODULES and name.split(".")[0] in _STDLIB
-
-
-try:
-    import sys as _sys
-
-    _STDLIB = frozenset(_sys.stdlib_module_names)
-except AttributeError:  # pragma: no cover
-    _STDLIB = frozenset()
+def _stdlib(name: str) -> bool:
+    # the standard library is known from the catalog; it is never in site-packages
+    return name.split(".")[0] in sys.stdlib_module_names
 
 
 _LIST_LIKE = frozenset({

@@ -34,6 +34,9 @@ from dataclasses import dataclass
 from asyncaudit.model import Severity
 
 
+LOOP = "loop"  # the category of starting an event loop inside a running one
+
+
 @dataclass(frozen=True, slots=True)
 class Category:
     """A kind of blocking operation; one rule code each.  `advice` names the async
@@ -44,6 +47,11 @@ class Category:
     title: str
     severity: Severity
     advice: str
+
+    @property
+    def rule(self) -> str:
+        """The rule's name (`blocking-file`, `nested-event-loop`)."""
+        return "nested-event-loop" if self.key == LOOP else f"blocking-{self.key}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +85,9 @@ CATEGORIES: dict[str, Category] = {
                  "use anyio.Path / aiofiles.os"),
         Category("input", "AA110", "terminal input", Severity.HIGH,
                  "read input before starting the loop"),
+        # asyncio.run() / run_until_complete() inside a running loop (catalog.loop.LOOP_RUNNERS)
+        Category(LOOP, "AA201", "nested event loop", Severity.CRITICAL,
+                 "await the coroutine instead of starting a new event loop inside a running one"),
     )
 }
 

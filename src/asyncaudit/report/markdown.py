@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from asyncaudit.audit import IMPORTANCE, STANDARD, Audit, rel
+from asyncaudit.audit import CATEGORY, IMPORTANCE, STANDARD, Audit, rel
 
 
 def _yaml_scalar(v: object) -> str:
@@ -24,7 +24,7 @@ def render(audit: Audit, root: Path) -> str:
     out: list[str] = [
         "---",
         f"standard: {STANDARD}",
-        "category: python",
+        f"category: {CATEGORY}",
         f"score: {_yaml_scalar(audit.score)}",
         f"importance: {IMPORTANCE}",
         f"violations_count: {len(audit.violations)}",
@@ -107,7 +107,7 @@ def _leaves(f) -> str:  # noqa: ANN001
 
 def as_dict(audit: Audit, root: Path) -> dict[str, object]:
     return {
-        "standard": STANDARD, "category": "python", "score": audit.score, "importance": IMPORTANCE,
+        "standard": STANDARD, "category": CATEGORY, "score": audit.score, "importance": IMPORTANCE,
         "violations_count": len(audit.violations), "date": audit.date, "status": audit.status,
         "summary": audit.summary,
         "violations": [

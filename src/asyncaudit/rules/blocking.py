@@ -7,7 +7,7 @@ documentation is built from one template and each category's examples.
 from __future__ import annotations
 
 from asyncaudit.catalog import CATEGORIES
-from asyncaudit.model import Severity
+from asyncaudit.catalog.blocking import LOOP, Category
 from asyncaudit.rules.base import Rule
 
 _EXAMPLES = {
@@ -56,23 +56,23 @@ pipeline path, -1 on startup-only code; test code is Low.
 """
 
 
-def _doc(key: str) -> str:
-    c = CATEGORIES[key]
-    bad, good = _EXAMPLES.get(key, ("blocking_call()", "await asyncio.to_thread(blocking_call)"))
-    return _TEMPLATE.format(code=c.code, name=f"blocking-{key}", title=c.title, bad=bad, good=good,
+def _doc(c: Category) -> str:
+    bad, good = _EXAMPLES.get(c.key, ("blocking_call()", "await asyncio.to_thread(blocking_call)"))
+    return _TEMPLATE.format(code=c.code, name=c.rule, title=c.title, bad=bad, good=good,
                             advice="Alternatives", advice_text=c.advice, severity=c.severity.label)
 
 
 BLOCKING_RULES: tuple[Rule, ...] = tuple(
-    Rule(c.code, f"blocking-{c.key}", c.severity,
-         f"{c.title} reached from an event-loop context without an offloader", doc=_doc(c.key), category=c.key)
-    for c in sorted(CATEGORIES.values(), key=lambda c: c.code)
+    Rule(c.code, c.rule, c.severity,
+         f"{c.title} reached from an event-loop context without an offloader", doc=_doc(c), category=c.key)
+    for c in sorted(CATEGORIES.values(), key=lambda c: c.code) if c.key != LOOP
 )
 
+_LOOP = CATEGORIES[LOOP]
 NESTED_LOOP = Rule(
-    "AA201", "nested-event-loop", Severity.CRITICAL,
+    _LOOP.code, _LOOP.rule, _LOOP.severity,
     "asyncio.run() / run_until_complete() reached while an event loop is running",
-    category="loop",
+    category=LOOP,
     doc="""AA201: nested-event-loop
 
 ## What it does
