@@ -253,7 +253,7 @@ def _analyze(paths: Sequence[str | os.PathLike[str]], config: Config, audit: boo
     s.files = len(found.files)
     s.project_modules = len(program.project)
     s.library_modules = len(program.modules) - len(program.project)
-    proj_funcs = [f for f in program.functions.values() if f.module in program.project]
+    proj_funcs = program.project_functions()
     s.functions = len(proj_funcs)
     s.async_functions = sum(f.is_async for f in proj_funcs)
     s.loop_callbacks = sum(1 for k in reach.roots.values() if k == "callback")

@@ -214,6 +214,13 @@ def _catches_runtime_error(node: ast.expr | None) -> bool:
     return any(getattr(n, "id", getattr(n, "attr", None)) in ("RuntimeError", "Exception") for n in names)
 
 
+def last_name(e: Expr) -> str | None:
+    """The name a callee ends in: `f` for `f(...)`, `m` for `a.b.m(...)`."""
+    if e[0] == "a":
+        return e[2]
+    return e[1] if e[0] == "n" else None
+
+
 def expr_text(e: Expr, depth: int = 0) -> str:
     """Render an Expr back to short source-like text, for messages."""
     tag = e[0]

@@ -25,7 +25,7 @@ from asyncaudit.catalog import CATEGORIES
 from asyncaudit.catalog.blocking import LOOP, NONBLOCKING_ARGS
 from asyncaudit.catalog.async_io import async_io_category
 from asyncaudit.catalog.loop import LOOP_CALLBACK_BASES
-from asyncaudit.facts import CALL, Func, Site, expr_text
+from asyncaudit.facts import CALL, Func, Site, expr_text, last_name
 from asyncaudit.model import Chain, CompliantSite, Finding, Hop, Location, Severity
 from asyncaudit.resolve import Program, Resolution, Target
 from asyncaudit.severity import assess, context_of
@@ -99,10 +99,10 @@ def _nonblocking_call(sink: str, site: Site, func: Func) -> bool:
 
 def find_roots(program: Program) -> dict[str, str]:
     roots: dict[str, str] = {}
-    for q in sorted(program.functions):
-        f = program.functions[q]
-        if f.module in program.project and f.is_async:
-            roots[q] = "async"
+    functions = program.project_functions()
+    for f in functions:
+        if f.is_async:
+            roots[f.qualname] = "async"
     # loop callbacks: protocol methods
     for q in sorted(program.classes):
         c = program.classes[q]
@@ -115,25 +115,17 @@ def find_roots(program: Program) -> dict[str, str]:
                     if name in names and not program.functions[mq].is_async:
                         roots.setdefault(mq, "callback")
     # loop callbacks: functions declared to run on the loop by a decorator
-    for q in sorted(program.functions):
-        f = program.functions[q]
-        if f.module in program.project and not f.is_async and f.decorators:
+    for f in functions:
+        if not f.is_async and f.decorators:
             mod = program.modules[f.module]
             scope = program.functions.get(f.parent) if f.parent else None
             for d in f.decorators:
                 if any(v[0] in ("x", "fn") and v[1] in program.loop_decorators for v in program.values(d, scope, mod)):
-                    roots.setdefault(q, "callback")
+                    roots.setdefault(f.qualname, "callback")
     # loop callbacks: functions handed to registrars anywhere in the project
-    for q in sorted(program.functions):
-        f = program.functions[q]
-        if f.module not in program.project:
-            continue
+    for f in functions:
         for site in f.sites:
-            if site.kind != CALL:
-                continue
-            c = site.callee
-            last = c[2] if c[0] == "a" else (c[1] if c[0] == "n" else None)
-            if last not in program.registrars.last_names:
+            if site.kind != CALL or last_name(site.callee) not in program.registrars.last_names:
                 continue
             res = program.resolve_site(site, f)
             for cb in res.scheduled:
@@ -159,9 +151,7 @@ def analyze_reach(program: Program, *, full: bool = False) -> Reach:
     """Walk from the event-loop contexts (and, when `full`, from every project function)."""
     r = Reach(program, roots=find_roots(program))
     seeds = set(r.roots)
-    for q, f in program.functions.items():
-        if f.module in program.project and (full or f.loop_probe):
-            seeds.add(q)
+    seeds.update(f.qualname for f in program.project_functions() if full or f.loop_probe)
     seen: set[str] = set(seeds)
     queue: deque[str] = deque(sorted(seeds))
     edges_into = r.edges_into

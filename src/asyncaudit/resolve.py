@@ -30,7 +30,7 @@ from asyncaudit.catalog import FUNCTION_RETURNS, MODULE_ALIASES, SINKS, TYPES
 from asyncaudit.catalog.blocking import Sink
 from asyncaudit.catalog.loop import LOOP_DECORATORS, LOOP_RUNNERS, OFFLOADERS, REGISTRARS, CallableSlot
 from asyncaudit.model import Severity
-from asyncaudit.facts import ATTR, ITER, WITH, Cls, Expr, Func, ModuleFacts, Site
+from asyncaudit.facts import ATTR, ITER, WITH, Cls, Expr, Func, ModuleFacts, Site, last_name
 
 Value = tuple
 NO_VALUES: tuple[Value, ...] = ()
@@ -151,10 +151,18 @@ class Program:
         self._mro: dict[str, tuple[str, ...]] = {}
         self._ext_bases: dict[str, tuple[str, ...]] = {}
         self.property_names: set[str] = set()
+        self._project_functions: list[Func] | None = None
         for m in modules:
             self.add(m, project=True)
 
     # ---- modules ------------------------------------------------------------------
+
+    def project_functions(self) -> list[Func]:
+        """The audited project's functions (not loaded libraries'), by qualified name."""
+        if self._project_functions is None:
+            self._project_functions = [self.functions[q] for q in sorted(self.functions)
+                                       if self.functions[q].module in self.project]
+        return self._project_functions
 
     def add(self, m: ModuleFacts, *, project: bool) -> None:
         self.modules[m.name] = m
@@ -164,6 +172,7 @@ class Program:
         self.property_names.update(f.name for f in m.functions.values() if f.kind == "property")
         self.classes.update(m.classes)
         self._subclasses = None
+        self._project_functions = None
 
     def module(self, name: str) -> ModuleFacts | None:
         m = self.modules.get(name)
@@ -673,7 +682,7 @@ class Program:
             return Resolution(tuple(targets), bool(values))
         # a call
         callee = site.callee
-        last = callee[2] if callee[0] == "a" else (callee[1] if callee[0] == "n" else None)
+        last = last_name(callee)
         slot = self.offloaders.match(values, last if callee[0] == "a" else None, last)
         if slot is not None:
             handed = self._slot_functions(slot, site, func, mod)

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 
-from asyncaudit.facts import CALL, Func, expr_text
+from asyncaudit.facts import CALL, Func, expr_text, last_name
 from asyncaudit.model import Finding, Severity
 from asyncaudit.rules.base import Rule, RuleContext
 from asyncaudit.severity import is_test_module
@@ -77,14 +77,12 @@ def _only_entry_callers(ctx: RuleContext, q: str) -> bool:
 def check(ctx: RuleContext) -> list[Finding]:
     program = ctx.program
     out = []
-    for q in sorted(program.functions):
-        f = program.functions[q]
-        if f.module not in program.project or f.is_async or is_entry_point(f, ctx.entry_points):
+    for f in program.project_functions():
+        if f.is_async or is_entry_point(f, ctx.entry_points):
             continue
+        q = f.qualname
         for site in f.sites:
-            c = site.callee
-            last = c[2] if c[0] == "a" else (c[1] if c[0] == "n" else None)
-            if site.kind != CALL or last not in _RUNNER_NAMES:
+            if site.kind != CALL or last_name(site.callee) not in _RUNNER_NAMES:
                 continue
             res = program.resolve_site(site, f)
             if not any(program.is_loop_runner(t) for t in res.targets):

@@ -43,12 +43,10 @@ RULE = Rule("AA304", "sequential-awaits-in-loop", Severity.LOW,
 def check(ctx: RuleContext) -> list[Finding]:
     program = ctx.program
     out = []
-    for q in sorted(program.functions):
-        f = program.functions[q]
-        if f.module not in program.project or not f.serial_awaits:
+    for f in program.project_functions():
+        if not f.serial_awaits or is_test_module(f.module):
             continue
-        if is_test_module(f.module):
-            continue
+        q = f.qualname
         for line, col, call in f.serial_awaits:
             out.append(Finding(
                 RULE.code, RULE.name, RULE.severity, ctx.locate(f, Site(CALL, line, col, line, col, ("?",))), q, call, (),

@@ -39,10 +39,10 @@ _LOOP_TYPES = ("asyncio.AbstractEventLoop", "asyncio.BaseEventLoop", "asyncio.ev
 def check(ctx: RuleContext) -> list[Finding]:
     program = ctx.program
     out = []
-    for q in sorted(program.functions):
-        f = program.functions[q]
-        if f.module not in program.project or not f.dropped_calls:
+    for f in program.project_functions():
+        if not f.dropped_calls:
             continue
+        q = f.qualname
         mod = program.modules[f.module]
         for site in f.dropped_calls:
             values = program.values(site.callee, f, mod)

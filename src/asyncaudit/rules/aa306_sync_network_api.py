@@ -62,7 +62,7 @@ def _overrides(program, cls: str, name: str) -> bool:  # noqa: ANN001
 
 def check(ctx: RuleContext) -> list[Finding]:
     r, program = ctx.reach, ctx.program
-    if not any(f.is_async for f in program.functions.values() if f.module in program.project):
+    if not any(f.is_async for f in program.project_functions()):
         return []
     hooks = _hook_names(program)
     out = []
