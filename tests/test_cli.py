@@ -77,10 +77,24 @@ def test_usage_error_exit_2() -> None:
     assert missing.returncode == 2 and missing.stderr == "asyncaudit: error: no/such/dir: no such file or directory\n"
 
 
-def test_output_is_deterministic(tmp_path: Path) -> None:
-    a = run("check", ".", "--format", "json").stdout
-    b = run("check", ".", "--format", "json", "-j", "1").stdout
-    assert a == b
+def test_output_is_deterministic_parallel_or_not(tmp_path: Path) -> None:
+    # above the parallel threshold (300 files), so -j 2 really uses worker processes
+    pkg = tmp_path / "big" / "pkg"
+    pkg.mkdir(parents=True)
+    (pkg / "__init__.py").write_text("")
+    for i in range(320):
+        (pkg / f"m{i}.py").write_text(
+            f"from pkg.m{(i + 1) % 320} import helper{(i + 1) % 320}\n"
+            "from pathlib import Path\n\n\n"
+            f"def helper{i}(p: Path) -> str:\n    return p.read_text()\n\n\n"
+            f"async def handler{i}(p: Path) -> str:\n    return helper{(i + 1) % 320}(p)\n"
+        )
+    big = tmp_path / "big"
+    a = run("check", ".", "--format", "json", "--no-cache", "-j", "2", cwd=big)
+    b = run("check", ".", "--format", "json", "--no-cache", "-j", "1", cwd=big)
+    assert a.returncode == b.returncode == 1
+    assert len(json.loads(a.stdout)["findings"]) == 320
+    assert a.stdout == b.stdout
 
 
 def test_python_m_and_rules() -> None:
