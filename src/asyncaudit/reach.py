@@ -135,14 +135,12 @@ def find_roots(program: Program) -> dict[str, str]:
     return roots
 
 
-def _follows(program: Program, caller: Func, site: Site, t: Target) -> Func | None:
+def _follows(program: Program, t: Target) -> Func | None:
     """The sync program function a site runs synchronously, if target t is one."""
     if t.kind != "fn":
         return None
     f = program.functions.get(t.name)
     if f is None or f.is_async or t.name in program.sinks:  # a configured sink is a leaf
-        return None
-    if caller.is_async and t.how == "call" and site.awaited and f.is_generator:
         return None
     return f
 
@@ -185,7 +183,7 @@ def analyze_reach(program: Program, *, full: bool = False) -> Reach:
                 if cat is not None:
                     r.compliant.append((f, site, f"awaited:{cat}"))
             for t in res.targets:
-                g = _follows(program, f, site, t)
+                g = _follows(program, t)
                 if g is None:
                     continue
                 edges_into.setdefault(g.qualname, []).append((q, i))
@@ -285,7 +283,7 @@ def findings(r: Reach, locate: Locate) -> list[Finding]:
             if res.offloaded or res.offloader or site.no_loop:
                 continue
             for t in res.targets:
-                g = _follows(program, f, site, t)
+                g = _follows(program, t)
                 if g is None or g.qualname not in r.steps:
                     continue
                 for cat in sorted(r.steps[g.qualname]):
