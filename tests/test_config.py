@@ -333,7 +333,7 @@ def test_merge_does_not_mutate_its_inputs() -> None:
 def test_config_default_construction_is_compatible() -> None:
     c = Config()
     assert (c.select, c.ignore, c.exclude, c.include) == ((), (), (), ())
-    assert c.python is None and c.follow_libraries is True and c.jobs == 0 and c.extra == {}
+    assert c.python is None and c.follow_libraries is True and c.jobs == 0
     assert c.fail_on is Severity.LOW and c.cache is True and c.cache_dir == ".asyncaudit_cache"
     assert c.extra_sinks == {} and c.extra_offloaders == () and c.loop_decorators == frozenset()
     assert c.source is None
@@ -469,7 +469,6 @@ def test_fingerprint_is_stable_and_order_insensitive() -> None:
     {"loop_decorators": frozenset({"a.deco"})},
     {"entry_points": frozenset({"a.main"})},
     {"severity_overrides": {"AA109": Severity.HIGH}},
-    {"extra": {"anything": 1}},
 ])
 def test_fingerprint_changes_with_analysis_options(change: dict[str, object]) -> None:
     assert Config(**change).fingerprint() != Config().fingerprint()  # type: ignore[arg-type]

@@ -484,7 +484,6 @@ class Config:
     python: str | None = None  # interpreter of the audited environment, for site-packages
     follow_libraries: bool = True
     jobs: int = 0  # 0: all cores
-    extra: dict[str, object] = field(default_factory=dict)
     include: tuple[str, ...] = ()  # analyzed when no path is given; () = "."
     fail_on: Severity = Severity.LOW
     extra_sinks: dict[str, Sink] = field(default_factory=dict)
@@ -566,10 +565,8 @@ class Config:
             "loop_decorators": sorted(self.loop_decorators),
             "entry_points": sorted(self.entry_points),
             "severity_overrides": {k: int(v) for k, v in self.severity_overrides.items()},
-            "extra": self.extra,
         }
-        # default=repr: `extra` is free-form; an unstable repr only costs cache hits
-        text = json.dumps(doc, sort_keys=True, separators=(",", ":"), default=repr)
+        text = json.dumps(doc, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
