@@ -142,22 +142,34 @@ def _make_config(args: argparse.Namespace):  # noqa: ANN202
     return make_config(args.paths, cli, args.config)
 
 
+def _analyze(paths: list[str], config, *, audit: bool):  # noqa: ANN001, ANN202
+    from asyncaudit.api import analyze
+
+    progress = _Progress()
+    try:
+        return analyze(paths, config, audit=audit, progress=progress)
+    finally:
+        progress.close()
+
+
+def _warn(result) -> None:  # noqa: ANN001
+    from asyncaudit.report.text import diagnostic_line
+
+    for d in result.diagnostics:
+        print(diagnostic_line(d), file=sys.stderr)
+
+
 def _root(config) -> Path:  # noqa: ANN001
     """Where relative paths (baseline, report) are anchored: the config file's folder, else cwd."""
     return config.source.parent if config.source is not None else Path.cwd()
 
 
 def _check(args: argparse.Namespace) -> int:
-    from asyncaudit.api import analyze
     from asyncaudit.report import FORMATTERS
 
     config = _make_config(args)
     paths = config.targets(args.paths)
-    progress = _Progress()
-    try:
-        result = analyze(paths, config, progress=progress)
-    finally:
-        progress.close()
+    result = _analyze(paths, config, audit=False)
     root = _root(config)
     if args.write_baseline:
         from asyncaudit.baseline import write_baseline
@@ -183,8 +195,7 @@ def _check(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(rendered)
     if args.format not in ("text", "github"):
-        for d in result.diagnostics:
-            print(f"{d.path}:{d.line or 1}: warning: {d.message}", file=sys.stderr)
+        _warn(result)
     if args.baseline and known:
         print(f"{known} finding{'s' if known != 1 else ''} already in the baseline not shown", file=sys.stderr)
     unused = result.unused_ignores if args.report_unused_ignores else []
@@ -200,7 +211,6 @@ def _audit(args: argparse.Namespace) -> int:
     import json
 
     from asyncaudit import audit as audit_mod
-    from asyncaudit.api import analyze
     from asyncaudit.report import markdown
 
     date = args.date or audit_mod.today()
@@ -218,11 +228,7 @@ def _audit(args: argparse.Namespace) -> int:
     args.fail_on = MISSING
     config = _make_config(args)
     paths = config.targets(args.paths)
-    progress = _Progress()
-    try:
-        result = analyze(paths, config, audit=True, progress=progress)
-    finally:
-        progress.close()
+    result = _analyze(paths, config, audit=True)
     first = Path(paths[0])
     root = first if first.is_dir() else first.parent
     report = audit_mod.build(result, root=root, date=date, previous=previous, defs=result.defs)
@@ -230,8 +236,7 @@ def _audit(args: argparse.Namespace) -> int:
             else json.dumps(markdown.as_dict(report, root), indent=2) + "\n")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")
-    for d in result.diagnostics:
-        print(f"{d.path}:{d.line or 1}: warning: {d.message}", file=sys.stderr)
+    _warn(result)
     score = "n/a" if report.score is None else f"{report.score}/100"
     print(f"score: {score}  status: {report.status}  violations: {len(report.violations)}  report: {out}")
     return ExitCode.CLEAN

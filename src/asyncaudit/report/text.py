@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 
-from asyncaudit.model import AnalysisResult, Finding
+from asyncaudit.model import AnalysisResult, Diagnostic, Finding
 
 
 def _rel(path: str) -> str:
@@ -41,10 +41,15 @@ def finding_lines(f: Finding) -> list[str]:
     return lines
 
 
+def diagnostic_line(d: Diagnostic) -> str:
+    """One input problem, compiler style: `path:line: warning: message`."""
+    return f"{_rel(d.path)}:{d.line or 1}: warning: {d.message}"
+
+
 def render(result: AnalysisResult) -> str:
     out: list[str] = []
     for d in result.diagnostics:
-        out.append(f"{_rel(d.path)}:{d.line or 1}: warning: {d.message}")
+        out.append(diagnostic_line(d))
     for f in result.findings:
         out.extend(finding_lines(f))
     s = result.stats
