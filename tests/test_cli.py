@@ -41,7 +41,7 @@ def test_json_output_schema_fields() -> None:
     assert data["stats"]["call_sites"] >= data["stats"]["resolved_call_sites"] > 0
 
 
-def test_sarif_valid_against_official_schema() -> None:
+def test_sarif_valid_against_official_schema(tmp_path: Path) -> None:
     p = run("check", ".", "--format", "sarif")
     data = json.loads(p.stdout)
     jsonschema.validate(data, SARIF_SCHEMA)
@@ -49,6 +49,11 @@ def test_sarif_valid_against_official_schema() -> None:
     assert results and all(r["codeFlows"] for r in results)  # every blocking finding has its chain
     rules = data["runs"][0]["tool"]["driver"]["rules"]
     assert all(rules[r["ruleIndex"]]["id"] == r["ruleId"] for r in results)
+    # code scanning matches results across runs with the baseline's fingerprints
+    baseline = tmp_path / "baseline.json"
+    assert run("check", ".", "--write-baseline", str(baseline)).returncode == 0
+    expected = {e["fingerprint"] for e in json.loads(baseline.read_text())["findings"]}
+    assert {r["partialFingerprints"]["asyncaudit/v1"] for r in results} == expected
     # rules without chains (AA3xx) too
     standard = HERE / "fixtures" / "rules" / "standard_rules.py"
     data = json.loads(run("check", str(standard), "--select", "AA3", "--format", "sarif").stdout)

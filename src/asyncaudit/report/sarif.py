@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 from asyncaudit import __version__
+from asyncaudit.baseline import fingerprints
 from asyncaudit.model import AnalysisResult, Location, Severity
 from asyncaudit.rules import ALL_RULES as RULES
 
@@ -62,7 +63,9 @@ def as_dict(result: AnalysisResult) -> dict[str, object]:
     ]
     index = {r.code: i for i, r in enumerate(RULES)}
     results = []
-    for f in result.findings:
+    # the baseline's fingerprints: they survive unrelated edits, as code scanning expects
+    prints = fingerprints(result.findings, Path.cwd())
+    for f, fingerprint in zip(result.findings, prints):
         flows = []
         for c in f.chains:
             flows.append({
@@ -81,7 +84,7 @@ def as_dict(result: AnalysisResult) -> dict[str, object]:
             "level": _LEVEL[f.severity],
             "message": {"text": f"{f.message}. {f.recommendation}"},
             "locations": [_location(f.location)],
-            "partialFingerprints": {"asyncaudit/v1": _fingerprint(f)},
+            "partialFingerprints": {"asyncaudit/v1": fingerprint},
             "properties": {"severity": f.severity.label, "reason": f.reason, "function": f.function,
                            "categories": list(f.categories)},
         }
@@ -105,13 +108,6 @@ def as_dict(result: AnalysisResult) -> dict[str, object]:
                              "toolExecutionNotifications": notifications}],
         }],
     }
-
-
-def _fingerprint(f) -> str:  # noqa: ANN001
-    import hashlib
-
-    parts = [f.code, f.function, f.callee, *(c.sink for c in f.chains)]
-    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
 
 
 def render(result: AnalysisResult) -> str:
