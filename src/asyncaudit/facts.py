@@ -86,7 +86,6 @@ class Func:
     decorators: tuple[Expr, ...] = ()
     locals: dict[str, list[Expr]] = field(default_factory=dict)
     sites: list[Site] = field(default_factory=list)
-    is_generator: bool = False
     is_stub: bool = False  # body is only docstring / ... / pass / raise NotImplementedError
     loop_probe: int = 0  # line of a bare `asyncio.get_running_loop()` statement (result unused)
     dropped_calls: list[Site] = field(default_factory=list)  # `create_task(...)` whose result is dropped
@@ -398,8 +397,6 @@ class _Extractor:
                 stack.extend((c, False) for c in n.keys if c is not None)
                 stack.extend((c, False) for c in n.values)
             else:
-                if (t is ast.Yield or t is ast.YieldFrom) and self.func is not None:
-                    self.func.is_generator = True
                 for child in ast.iter_child_nodes(n):
                     if isinstance(child, ast.expr):
                         stack.append((child, False))

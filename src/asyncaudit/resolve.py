@@ -37,11 +37,6 @@ NO_VALUES: tuple[Value, ...] = ()
 _BUILTINS = frozenset(dir(builtins))
 _MAX_VALUES = 8
 _MAX_OVERRIDES = 6
-_TRANSPARENT_DECORATORS = frozenset({
-    "functools.wraps", "functools.lru_cache", "functools.cache", "functools.cached_property",
-    "builtins.property", "builtins.staticmethod", "builtins.classmethod",
-    "contextlib.contextmanager", "typing.overload", "typing.final", "abc.abstractmethod",
-})
 
 
 def canonical(qualname: str) -> str:

@@ -30,7 +30,6 @@ _STANDARD = (aa301_async_only_helper, aa302_sync_guard, aa303_run_outside_entry,
              aa305_dropped_task, aa306_sync_network_api)
 
 ALL_RULES: tuple[Rule, ...] = (*BLOCKING_RULES, NESTED_LOOP, *(m.RULE for m in _STANDARD))
-RULES = ALL_RULES
 BY_CODE = {r.code: r for r in ALL_RULES}
 CODE_OF_CATEGORY = {r.category: r.code for r in ALL_RULES if r.category}
 CHECKS: dict[str, Check] = {m.RULE.code: m.check for m in _STANDARD}
