@@ -6,15 +6,10 @@ and the Severity, Trend and Risk lines.  Everything here is a pure function of t
 `AnalysisResult` (plus, for the trend, a previous report or the tree's git history), so
 the same tree gives the same report, byte for byte, but for the date.
 
-Score (documented in the README, recomputed in the report):
-
-    weight(site) = 8 / 4 / 2 / 1 for a Critical / High / Medium / Low *base* category
-    coverage     = sum(weight of compliant I/O sites) / sum(weight of all I/O sites)
-    score        = round(100 * coverage)
-
-where the I/O sites are those in event-loop contexts: compliant ones are offloaded
-(`asyncio.to_thread`, ...) or awaited async I/O APIs; the others are the boundaries of
-blocking-call findings.  Test code is left out.
+Score: the formula is `score.score` (documented there and in the README); this module
+says which sites it weighs.  The I/O sites are those in event-loop contexts: compliant
+ones are offloaded (`asyncio.to_thread`, ...) or awaited async I/O APIs; the others are
+the boundaries of blocking-call findings.  Test code is left out.
 """
 
 from __future__ import annotations
@@ -33,14 +28,17 @@ from pathlib import Path, PurePath
 from asyncaudit.catalog import CATEGORIES, SINKS
 from asyncaudit.catalog.blocking import LOOP
 from asyncaudit.model import AnalysisResult, CompliantSite, Finding, Location, Severity
+from asyncaudit.score import WEIGHT
+from asyncaudit.score import score as weigh
+from asyncaudit.score import status as status_of
 from asyncaudit.severity import is_test_module
 from asyncaudit.sourcetext import SourceText
 
 STANDARD = "async-first-design"
 CATEGORY = "python"
 IMPORTANCE = "High"
-WEIGHT = {Severity.CRITICAL: 8, Severity.HIGH: 4, Severity.MEDIUM: 2, Severity.LOW: 1}
 _DEEP = 3  # chains longer than this stay their own violation
+_WEIGHTS = ", ".join(f"{s.label} {WEIGHT[s]}" for s in sorted(Severity, reverse=True))  # "Critical 8, ..."
 _MAX_EVIDENCE_FUNCS = 7
 _MAX_LINE = 100
 _BLOCKING = re.compile(r"^AA(1\d\d|201)$")
@@ -439,16 +437,25 @@ def _offloaded_name(c: CompliantSite) -> str:
 
 # ---- score -----------------------------------------------------------------------------------
 
-def _site_weight_compliant(c: CompliantSite) -> int:
+def is_io_site(c: CompliantSite) -> bool:
+    """A compliant site the score counts: offloaded or awaited async I/O (not a TaskGroup)."""
+    return c.how.startswith(("offloaded", "awaited"))
+
+
+def compliant_severity(c: CompliantSite) -> Severity:
+    """Base severity of a compliant site: its awaited I/O's category; an offloaded call's
+    category is not known, so it weighs Medium."""
     kind = c.how.split(":", 1)[1] if c.how.startswith("awaited:") else None
     if kind in CATEGORIES:
-        return WEIGHT[CATEGORIES[kind].severity]
-    return WEIGHT[Severity.MEDIUM]
+        return CATEGORIES[kind].severity
+    return Severity.MEDIUM
 
 
-def _base_weight(f: Finding) -> int:
+def blocking_severity(f: Finding) -> Severity:
+    """Base severity of a blocking boundary: its most severe leaf category (not the
+    finding's adjusted severity), Medium for a finding without chains."""
     sevs = [CATEGORIES[c.category].severity for c in f.chains]
-    return WEIGHT[max(sevs)] if sevs else WEIGHT[Severity.MEDIUM]
+    return max(sevs) if sevs else Severity.MEDIUM
 
 
 # ---- trend -----------------------------------------------------------------------------------
@@ -547,20 +554,19 @@ def build(result: AnalysisResult, *, root: Path, date: str, previous: Path | Non
                                     recommendation(g, src)))
     violations.sort(key=lambda v: (-v.severity, v.location.path, v.location.line))
     blocking = [f for f in findings if _BLOCKING.match(f.code)]
-    wc = sum(_site_weight_compliant(c) for c in compliant if c.how.startswith(("offloaded", "awaited")))
-    nc = sum(1 for c in compliant if c.how.startswith(("offloaded", "awaited")))
-    wb = sum(_base_weight(f) for f in blocking)
+    io_sites = [c for c in compliant if is_io_site(c)]
+    weighed = weigh([compliant_severity(c) for c in io_sites], [blocking_severity(f) for f in blocking])
+    wc, wb, cov = weighed.compliant_weight, weighed.blocking_weight, weighed.coverage
+    score: int | None = weighed.value
+    nc = len(io_sites)
     off = sum(1 for c in compliant if c.how.startswith("offloaded"))
     aw = sum(1 for c in compliant if c.how.startswith("awaited"))
-    if wc + wb:
-        cov = wc / (wc + wb)
-        score: int | None = round(100 * cov)
+    if cov is not None:
         coverage = (f"{nc} of {nc + len(blocking)} I/O sites in event-loop contexts follow the standard "
                     f"({off} offloaded, {aw} awaited async I/O); {len(blocking)} block the loop. Weighted by "
-                    f"the base severity of their I/O (Critical 8, High 4, Medium 2, Low 1): compliant {wc}, "
+                    f"the base severity of their I/O ({_WEIGHTS}): compliant {wc}, "
                     f"blocking {wb}; {wc} / ({wc} + {wb}) = {100 * cov:.1f}% → score {score}.")
     else:
-        score = 100
         coverage = ("No I/O site was found in an event-loop context (no blocking call, offload or awaited "
                     "async I/O): nothing blocks the loop; score 100 by absence of violations.")
     by_sev = Counter(v.severity for v in violations)
@@ -572,8 +578,7 @@ def build(result: AnalysisResult, *, root: Path, date: str, previous: Path | Non
                     f"{worst.title} (`{rel(worst.location.path, root)}:{worst.location.line}`): {worst.reason}.")
     else:
         severity = "No violation."
-    high = [v for v in violations if v.severity >= Severity.HIGH]
-    status = "clean" if score is not None and score >= 90 and not high else "violations-found"
+    status = status_of(score, max((v.severity for v in violations), default=None))
     prev_data = read_previous(previous) if previous else None
     tr = trend(violations, previous, prev_data, score, compliant, root)
     risk = _risk(violations, findings)
