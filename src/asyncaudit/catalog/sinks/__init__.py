@@ -1,0 +1,1 @@
+"""Blocking sinks by domain; `asyncaudit.catalog.blocking` assembles them into `SINKS`."""
