@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from asyncaudit.catalog.runtime import SETATTR, availability, patch_kind
 from asyncaudit.model import Severity
 
 LOOP = "loop"  # the category of starting an event loop inside a running one
@@ -32,16 +33,27 @@ class Category:
 
 @dataclass(frozen=True, slots=True)
 class Sink:
-    """One blocking API."""
+    """One blocking API.
+
+    `alternative` is the specific async replacement, where one exists.  The other fields
+    describe the name at run time (`asyncaudit.catalog.runtime`): `patch` is how a runtime
+    wrapper reaches it (`"setattr"`, `"c-type"` or `"indirect"`), `since` / `until` the
+    Python versions that have it (None: all of 3.8-3.14), `platform` where it exists when
+    not everywhere (`"Linux"`, `"built with gdbm"`).
+    """
 
     qualname: str
     category: str
     alternative: str = ""
+    patch: str = SETATTR
+    since: tuple[int, int] | None = None
+    until: tuple[int, int] | None = None
+    platform: str = ""
 
 
 def sinks(category: str, *names: str, alternative: str = "") -> list[Sink]:
-    """A `Sink` of `category` for every name."""
-    return [Sink(n, category, alternative) for n in names]
+    """A `Sink` of `category` for every name, with its run-time facts."""
+    return [Sink(n, category, alternative, patch_kind(n), *availability(n)) for n in names]
 
 
 def on(owner: str, methods: str) -> list[str]:

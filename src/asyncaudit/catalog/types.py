@@ -91,8 +91,9 @@ _PATH_STR_ATTRS = "name stem suffix anchor root drive"
 # A text / binary file object: what reading it gives.
 _TEXT_READS = {**_ret(_STR, "read readline"), "readlines": _list(_STR), "__iter__": _STR,
                "__next__": _STR}
-_BYTES_READS = {**_ret(_BYTES, "read read1 readline peek readall"), "readlines": _list(_BYTES),
+_BYTES_READS = {**_ret(_BYTES, "read readline"), "readlines": _list(_BYTES),
                 "__iter__": _BYTES, "__next__": _BYTES}
+_BUFFERED_READS = _BYTES_READS | _ret(_BYTES, "read1 peek")
 
 
 def _sdk_tree(prefix: str, tree: dict[str, dict[str, str]],
@@ -236,14 +237,14 @@ TYPES: dict[str, KnownType] = {
         # Real files (sinks in blocking.py).  `io.open`/`open` in binary mode give the
         # Buffered* types; every one of them has the read/write sinks.
         KnownType(_TEXT, methods=_TEXT_READS, attributes={"buffer": _BYTES_RW, "name": _STR}),
-        KnownType(_BYTES_R, methods=_BYTES_READS, attributes={"raw": "io.FileIO"}),
+        KnownType(_BYTES_R, methods=_BUFFERED_READS, attributes={"raw": "io.FileIO"}),
         KnownType(_BYTES_W, attributes={"raw": "io.FileIO"}),
-        KnownType(_BYTES_RW, methods=_BYTES_READS, attributes={"raw": "io.FileIO"}),
-        KnownType("io.BufferedRWPair", methods=_BYTES_READS),
-        KnownType("io.FileIO", methods=_BYTES_READS),
+        KnownType(_BYTES_RW, methods=_BUFFERED_READS, attributes={"raw": "io.FileIO"}),
+        KnownType("io.BufferedRWPair", methods=_BUFFERED_READS),
+        KnownType("io.FileIO", methods=_BYTES_READS | {"readall": _BYTES}),
         # In-memory streams: known so that nothing is inferred for them.  No sinks.
         KnownType("io.StringIO", methods=_TEXT_READS | {"getvalue": _STR}),
-        KnownType("io.BytesIO", methods=_BYTES_READS | {"getvalue": _BYTES}),
+        KnownType("io.BytesIO", methods=_BYTES_READS | _ret(_BYTES, "read1 getvalue")),
         # os: `os.popen` returns a wrapper delegating to a text pipe; DirEntry/stat_result.
         KnownType("os._wrap_close", bases=(_TEXT,)),
         KnownType("os.DirEntry", methods={"stat": "os.stat_result"},
@@ -262,7 +263,7 @@ TYPES: dict[str, KnownType] = {
         KnownType("zipfile.ZipFile",
                   methods={"open": "zipfile.ZipExtFile", "read": _BYTES, "namelist": _list(_STR),
                            "infolist": _list("zipfile.ZipInfo"), "getinfo": "zipfile.ZipInfo"}),
-        KnownType("zipfile.ZipExtFile", methods=_BYTES_READS),
+        KnownType("zipfile.ZipExtFile", methods=_BUFFERED_READS),
         KnownType("zipfile.ZipInfo"),
         KnownType("tarfile.TarFile",
                   methods={"open": "tarfile.TarFile", "extractfile": "tarfile.ExFileObject",
@@ -271,9 +272,9 @@ TYPES: dict[str, KnownType] = {
                            "__iter__": "tarfile.TarInfo"}),
         KnownType("tarfile.ExFileObject", bases=(_BYTES_R,)),
         KnownType("tarfile.TarInfo"),
-        KnownType("gzip.GzipFile", methods=_BYTES_READS),
-        KnownType("bz2.BZ2File", methods=_BYTES_READS),
-        KnownType("lzma.LZMAFile", methods=_BYTES_READS),
+        KnownType("gzip.GzipFile", methods=_BUFFERED_READS),
+        KnownType("bz2.BZ2File", methods=_BUFFERED_READS),
+        KnownType("lzma.LZMAFile", methods=_BUFFERED_READS),
         KnownType("shelve.Shelf"),
         KnownType("pickle.Pickler"),
         KnownType("pickle.Unpickler"),
@@ -323,7 +324,7 @@ TYPES: dict[str, KnownType] = {
         KnownType("http.client.HTTPConnection",
                   methods={"getresponse": "http.client.HTTPResponse"}),
         KnownType("http.client.HTTPSConnection", bases=("http.client.HTTPConnection",)),
-        KnownType("http.client.HTTPResponse", methods=_BYTES_READS),
+        KnownType("http.client.HTTPResponse", methods=_BUFFERED_READS),
         KnownType("urllib.request.OpenerDirector", methods={"open": "http.client.HTTPResponse"}),
         KnownType("urllib.robotparser.RobotFileParser"),
         KnownType("ftplib.FTP"),
@@ -411,13 +412,13 @@ TYPES: dict[str, KnownType] = {
         KnownType("multiprocessing.synchronize.Event"),
         KnownType("multiprocessing.synchronize.Barrier"),
         KnownType("multiprocessing.managers.SyncManager"),
-        # `multiprocessing.get_context()` objects expose the same factories.
+        # `multiprocessing.get_context()` objects expose the same factories (`Process` is
+        # defined on each concrete context class, not on the base).
         KnownType("multiprocessing.context.BaseContext",
                   methods={"Pool": "multiprocessing.pool.Pool",
                            "Queue": "multiprocessing.queues.Queue",
                            "JoinableQueue": "multiprocessing.queues.JoinableQueue",
                            "SimpleQueue": "multiprocessing.queues.SimpleQueue",
-                           "Process": "multiprocessing.process.BaseProcess",
                            "Lock": "multiprocessing.synchronize.Lock",
                            "RLock": "multiprocessing.synchronize.RLock",
                            "Event": "multiprocessing.synchronize.Event",
@@ -425,6 +426,9 @@ TYPES: dict[str, KnownType] = {
                            "Condition": "multiprocessing.synchronize.Condition",
                            "Barrier": "multiprocessing.synchronize.Barrier",
                            "Manager": "multiprocessing.managers.SyncManager"}),
+        KnownType("multiprocessing.context.DefaultContext",
+                  bases=("multiprocessing.context.BaseContext",),
+                  methods={"Process": "multiprocessing.process.BaseProcess"}),
 
         # ------------------------------------------------------------ event loops ----
         # Known so that offloader/registrar qualnames resolve on typed receivers.
@@ -952,7 +956,7 @@ FUNCTION_RETURNS: dict[str, str] = {
     "multiprocessing.Event": "multiprocessing.synchronize.Event",
     "multiprocessing.Barrier": "multiprocessing.synchronize.Barrier",
     "multiprocessing.Manager": "multiprocessing.managers.SyncManager",
-    "multiprocessing.get_context": "multiprocessing.context.BaseContext",
+    "multiprocessing.get_context": "multiprocessing.context.DefaultContext",
     "multiprocessing.connection.Client": "multiprocessing.connection.Connection",
     "trio.lowlevel.current_trio_token": "trio.lowlevel.TrioToken",
     "anyio.from_thread.start_blocking_portal": "anyio.from_thread.BlockingPortal",

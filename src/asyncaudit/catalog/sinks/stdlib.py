@@ -15,13 +15,13 @@ from asyncaudit.catalog.base import sinks as _sinks
 
 _PATH = "pathlib.Path"
 
-# Methods of a real (disk/pipe-backed) file object that touch the OS.  Only concrete file
-# types get them: `io.StringIO`/`io.BytesIO` share the abstract bases and are in-memory.
-_FILE_IO = ("read read1 readinto readinto1 readall readline readlines peek write writelines "
-            "flush truncate __iter__ __next__")
-_FILE_TYPES = ("io.TextIOWrapper io.BufferedReader io.BufferedWriter io.BufferedRandom "
-               "io.BufferedRWPair io.FileIO gzip.GzipFile bz2.BZ2File lzma.LZMAFile "
-               "zipfile.ZipExtFile")
+# Methods of a real (disk/pipe-backed) file object that touch the OS, as each type has
+# them.  Only concrete file types get them: `io.StringIO`/`io.BytesIO` share the abstract
+# bases and are in-memory.
+_TEXT_IO = "read readline readlines write writelines flush truncate __iter__ __next__"
+_BUFFERED_IO = _TEXT_IO + " read1 readinto readinto1"
+_BUFFERED_READERS = ("io.BufferedReader io.BufferedRandom io.BufferedRWPair gzip.GzipFile "
+                     "bz2.BZ2File lzma.LZMAFile zipfile.ZipExtFile")
 
 # socket.socket calls that wait on the peer (a non-blocking socket would raise instead).
 _SOCKET_IO = ("connect connect_ex accept recv recv_into recvfrom recvfrom_into recvmsg "
@@ -43,7 +43,10 @@ SINKS: tuple[Sink, ...] = (
         "builtins.open", "io.open", "io.open_code",
         *_on("os", "open read write pread pwrite readv writev preadv pwritev sendfile "
                    "copy_file_range splice fsync fdatasync truncate ftruncate posix_fallocate"),
-        *_each(_FILE_TYPES, _FILE_IO),
+        *_on("io.TextIOWrapper", _TEXT_IO),
+        *_each(_BUFFERED_READERS, _BUFFERED_IO + " peek"),
+        *_on("io.BufferedWriter", _BUFFERED_IO),
+        *_on("io.FileIO", _TEXT_IO + " readinto readall"),
         alternative="aiofiles.open",
     ),
     # pathlib: whole-file helpers and `open`.
@@ -199,8 +202,8 @@ SINKS: tuple[Sink, ...] = (
         *_on("poplib.POP3", "user pass_ stat list retr dele top uidl quit noop rset apop "
                             "rpop capa stls utf8"),
         "imaplib.IMAP4",
-        *_on("imaplib.IMAP4", "login login_cram_md5 authenticate logout select examine "
-                              "search fetch store copy move expunge list lsub append close "
+        *_on("imaplib.IMAP4", "login login_cram_md5 authenticate logout select "
+                              "search fetch store copy expunge list lsub append close "
                               "create delete rename noop uid status subscribe unsubscribe "
                               "check starttls idle"),
         "telnetlib.Telnet",

@@ -1,0 +1,140 @@
+"""The catalog names real objects: every standard-library name exists on this interpreter
+(or is marked as belonging to other Python versions or platforms), and `Sink.patch` says
+truly how a runtime wrapper reaches it."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import warnings
+from types import ModuleType
+
+import pytest
+
+from asyncaudit.catalog import FUNCTION_RETURNS, SINKS, TYPES
+from asyncaudit.catalog.runtime import C_TYPE, INDIRECT, PATCH_VALUES, SETATTR, availability
+from asyncaudit.catalog.sinks import cloud, data, db, http, llm, stdlib
+
+_MISSING = object()
+
+
+def _stdlib(name: str) -> bool:
+    return name.split(".")[0] in sys.stdlib_module_names
+
+
+def _lookup(name: str) -> tuple[object, object]:
+    """(owner, object) for a dotted name, importing the longest module prefix; the object
+    is _MISSING when an attribute does not exist, the owner too when no module imports."""
+    parts = name.split(".")
+    for cut in range(len(parts), 0, -1):
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", DeprecationWarning)  # telnetlib & co.
+                obj: object = importlib.import_module(".".join(parts[:cut]))
+        except ImportError:
+            continue
+        owner: object = _MISSING
+        for attr in parts[cut:]:
+            owner, obj = obj, getattr(obj, attr, _MISSING)
+            if obj is _MISSING:
+                return owner, _MISSING
+        return owner, obj
+    return _MISSING, _MISSING
+
+
+def _here(name: str) -> bool | None:
+    """Should `name` exist on this interpreter?  None when it depends on the platform/build."""
+    av = availability(name)
+    if av.since is not None and sys.version_info < av.since:
+        return False
+    if av.until is not None and sys.version_info >= av.until:
+        return False
+    return None if av.platform else True
+
+
+def _catalog_names() -> list[str]:
+    names = set(SINKS) | set(TYPES) | set(FUNCTION_RETURNS)
+    for t in TYPES.values():
+        names.update(f"{t.qualname}.{m}" for m in t.methods)
+    return sorted(n for n in names if _stdlib(n) and "@" not in n)
+
+
+@pytest.mark.parametrize("name", _catalog_names())
+def test_stdlib_name_exists_where_marked(name: str) -> None:
+    if SINKS.get(name) is not None and SINKS[name].patch == INDIRECT:
+        pytest.skip("reached through instances: test_indirect_sinks_exist_on_instances")
+    expected = _here(name)
+    _, obj = _lookup(name)
+    if expected is None:
+        return  # platform- or build-specific: either way is right
+    assert (obj is not _MISSING) == expected, (
+        f"{name} {'does not exist' if expected else 'exists'} on Python "
+        f"{sys.version_info.major}.{sys.version_info.minor}: fix the entry or its mark in "
+        f"catalog/runtime.py AVAILABILITY")
+
+
+def _settable(owner: object) -> bool:
+    if isinstance(owner, ModuleType):
+        return True
+    probe = "_asyncaudit_setattr_probe"
+    try:
+        setattr(owner, probe, None)
+    except (TypeError, AttributeError):
+        return False
+    delattr(owner, probe)
+    return True
+
+
+@pytest.mark.parametrize("name", sorted(n for n in SINKS if _stdlib(n) and SINKS[n].patch != INDIRECT))
+def test_stdlib_sink_patch_matches_the_interpreter(name: str) -> None:
+    owner, obj = _lookup(name)
+    if obj is _MISSING:
+        pytest.skip("not on this interpreter (see the availability test)")
+    recorded = SINKS[name].patch
+    actual = SETATTR if _settable(owner) else C_TYPE
+    assert recorded == actual, f"{name}: recorded {recorded!r}, but on this interpreter it is {actual!r}"
+
+
+def _lock() -> object:
+    import threading
+
+    return threading.Lock()
+
+
+# How to get an instance of each owner whose sinks are INDIRECT (the test's own table).
+_FACTORIES = {
+    "threading.Lock": _lock,
+    "threading.RLock": lambda: importlib.import_module("threading").RLock(),
+    "threading.Condition": lambda: importlib.import_module("threading").Condition(),
+    "select.poll": lambda: importlib.import_module("select").poll(),
+    "multiprocessing.synchronize.Lock": lambda: importlib.import_module("multiprocessing").Lock(),
+    "multiprocessing.synchronize.RLock": lambda: importlib.import_module("multiprocessing").RLock(),
+    "multiprocessing.synchronize.Semaphore": lambda: importlib.import_module("multiprocessing").Semaphore(),
+    "multiprocessing.synchronize.Condition": lambda: importlib.import_module("multiprocessing").Condition(),
+}
+
+
+@pytest.mark.parametrize("name", sorted(n for n in SINKS if _stdlib(n) and SINKS[n].patch == INDIRECT))
+def test_indirect_sinks_exist_on_instances(name: str) -> None:
+    owner_name, _, method = name.rpartition(".")
+    if _here(name) is not True:
+        pytest.skip("platform- or version-specific")
+    owner, _ = _lookup(name)
+    # indirect means setattr on the named owner cannot reach it
+    assert owner is _MISSING or not isinstance(owner, type) or not _settable(owner) \
+        or method not in vars(owner), f"{name} is a plain class attribute: record it as setattr"
+    make = _FACTORIES.get(owner_name)
+    assert make is not None, f"no factory for {owner_name} in this test"
+    assert hasattr(make(), method), f"instances of {owner_name} have no {method}"
+
+
+def test_patch_values_are_known() -> None:
+    assert {s.patch for s in SINKS.values()} <= set(PATCH_VALUES)
+
+
+def test_domain_tables_do_not_overlap() -> None:
+    seen: dict[str, str] = {}
+    for mod in (stdlib, http, db, llm, cloud, data):
+        for s in mod.SINKS:
+            assert s.qualname not in seen, f"{s.qualname} in {seen.get(s.qualname)} and {mod.__name__}"
+            seen[s.qualname] = mod.__name__
