@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+# fixtures are code to analyze, not tests to run (a fixture project has its own tests/)
+collect_ignore = ["fixtures"]
+
 
 @pytest.fixture(autouse=True)
 def _cache_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -14,7 +14,7 @@ from asyncaudit.rules import ALL_RULES
 ROOT = Path(__file__).parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
 EXPECTED_CODES = {m.group(1) for p in FIXTURES.rglob("*.py")
-                  for m in re.finditer(r"#\s*(AA\d{3}):", p.read_text(encoding="utf-8"))}
+                  for m in re.finditer(r"#\s*(AA\d{3})(?:\[\w+\])?:", p.read_text(encoding="utf-8"))}
 
 
 @pytest.mark.parametrize("rule", ALL_RULES, ids=lambda r: r.code)
