@@ -8,8 +8,22 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from asyncaudit.api import Config, analyze  # noqa: E402
+from typing import TYPE_CHECKING, Any  # noqa: E402
+
 from asyncaudit.model import AnalysisResult, Chain, Finding, Hop, Location, Severity  # noqa: E402
+
+if TYPE_CHECKING:
+    from asyncaudit.api import Config, analyze
+
+
+def __getattr__(name: str) -> Any:
+    # the pipeline is imported on first use: pytest imports `asyncaudit.runtime.pytest_plugin`
+    # (and so this package) in every run of an environment that has asyncaudit installed
+    if name in ("Config", "analyze"):
+        from asyncaudit import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module 'asyncaudit' has no attribute {name!r}")
 
 __all__ = ["AnalysisResult", "Chain", "Config", "Finding", "Hop", "Location", "Severity", "__version__",
            "analyze"]

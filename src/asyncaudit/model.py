@@ -57,6 +57,14 @@ class Chain:
 
 
 @dataclass(frozen=True, slots=True)
+class RuntimeMark:
+    """A finding the test suite exercised: the pytest plugin saw its calls block the loop."""
+
+    calls: int
+    tests: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Finding:
     """One boundary call site in an event-loop context that blocks."""
 
@@ -71,6 +79,7 @@ class Finding:
     reason: str
     recommendation: str
     context: str = "async"  # async | callback
+    runtime: RuntimeMark | None = None  # set by `check --runtime FILE` (and the pytest plugin)
 
     @property
     def categories(self) -> tuple[str, ...]:

@@ -32,7 +32,8 @@ def render(result: AnalysisResult) -> str:
             chain = f"\nchain: {hops}"
         props = (f"file={_escape(_rel(loc.path), True)},line={loc.line},col={loc.column},"
                  f"endLine={loc.end_line},endColumn={loc.end_column},title={_escape(f'{f.code} {f.rule}', True)}")
-        out.append(f"::{_LEVEL[f.severity]} {props}::{_escape(f'{f.message}{chain}. {f.recommendation}')}")
+        seen = f" (confirmed at runtime: {f.runtime.calls} call(s))" if f.runtime is not None else ""
+        out.append(f"::{_LEVEL[f.severity]} {props}::{_escape(f'{f.message}{seen}{chain}. {f.recommendation}')}")
     for d in result.diagnostics:
         out.append(f"::warning file={_escape(_rel(d.path), True)},line={max(d.line, 1)}::{_escape(d.message)}")
     return "\n".join(out) + ("\n" if out else "")

@@ -21,7 +21,7 @@ def _loc(loc: Location) -> dict[str, object]:
 
 def as_dict(result: AnalysisResult) -> dict[str, object]:
     s = result.stats
-    return {
+    out: dict[str, object] = {
         "version": SCHEMA_VERSION,
         "tool": {"name": "asyncaudit", "version": __version__},
         "findings": [
@@ -59,6 +59,10 @@ def as_dict(result: AnalysisResult) -> dict[str, object]:
             "resolved_share": round(s.resolved_share, 4), "fallback_parsed": s.fallback_parsed,
         },
     }
+    for f, entry in zip(result.findings, out["findings"]):  # type: ignore[call-overload]
+        if f.runtime is not None:  # confirmed by the test suite (`check --runtime FILE`)
+            entry["runtime"] = {"calls": f.runtime.calls, "tests": list(f.runtime.tests)}
+    return out
 
 
 def render(result: AnalysisResult) -> str:

@@ -88,6 +88,9 @@ def as_dict(result: AnalysisResult) -> dict[str, object]:
             "properties": {"severity": f.severity.label, "reason": f.reason, "function": f.function,
                            "categories": list(f.categories)},
         }
+        if f.runtime is not None:
+            entry["properties"]["runtime"] = {"confirmed": True, "calls": f.runtime.calls,  # type: ignore[index]
+                                              "tests": list(f.runtime.tests)}
         if flows:
             entry["codeFlows"] = flows
         results.append(entry)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 
-from asyncaudit.model import AnalysisResult, Diagnostic, Finding
+from asyncaudit.model import AnalysisResult, Diagnostic, Finding, RuntimeMark
 
 
 def _rel(path: str) -> str:
@@ -37,8 +37,17 @@ def finding_lines(f: Finding) -> list[str]:
             where = f"{_rel(h.location.path)}:{h.location.line}:{h.location.column}"
             leaf = f"  [{chain.sink}]" if i == len(chain.hops) - 1 else ""
             lines.append(f"      {where:<{width}}  {_short(h.function)} -> {h.callee}{leaf}")
+    if f.runtime is not None:
+        lines.append(f"    runtime: {runtime_text(f.runtime)}")
     lines.append(f"    help: {f.recommendation}")
     return lines
+
+
+def runtime_text(mark: RuntimeMark) -> str:
+    """`confirmed: 3 call(s) in tests/test_a.py::test_x (+1 more test)`."""
+    first = mark.tests[0] if mark.tests else "the test session"
+    more = f" (+{len(mark.tests) - 1} more test{'s' if len(mark.tests) > 2 else ''})" if len(mark.tests) > 1 else ""
+    return f"confirmed: {mark.calls} call(s) in {first}{more}"
 
 
 def diagnostic_line(d: Diagnostic) -> str:
