@@ -73,6 +73,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="exit 1 only for findings at or above this severity (default: low)")
     check.add_argument("--write-baseline", metavar="FILE", help="record today's findings in FILE and exit 0")
     check.add_argument("--baseline", metavar="FILE", help="report (and fail on) only findings not in FILE")
+    check.add_argument("--runtime", metavar="FILE",
+                       help="mark the findings the test suite confirmed, from the pytest plugin's report "
+                            "(pytest --asyncaudit --asyncaudit-report FILE)")
     check.add_argument("--report-unused-ignores", action="store_true",
                        help="report `# asyncaudit: ignore` comments that silence nothing (and fail on them)")
     changed = check.add_mutually_exclusive_group()
@@ -171,6 +174,14 @@ def _check(args: argparse.Namespace) -> int:
     paths = config.targets(args.paths)
     result = _analyze(paths, config, audit=False)
     root = _root(config)
+    if args.runtime:
+        from asyncaudit.runtime.report import RuntimeReportError, confirm, load
+
+        try:
+            result.findings = confirm(result.findings, load(Path(args.runtime)))
+        except RuntimeReportError as exc:
+            print(f"asyncaudit: error: {exc}", file=sys.stderr)
+            return ExitCode.ERROR
     if args.write_baseline:
         from asyncaudit.baseline import write_baseline
 
