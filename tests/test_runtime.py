@@ -252,3 +252,25 @@ def test_attribute_builds_findings_at_the_boundary(tmp_path: pathlib.Path) -> No
     (chain,) = f.chains
     assert [(h.location.line, h.function, h.callee, h.target) for h in chain.hops] == [
         (9, "work.run", "pause", "work.pause"), (5, "work.pause", "time.sleep", "time.sleep")]
+
+
+def test_overrides_in_the_same_package_are_the_catalogued_sink() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    async def main() -> None:
+        pool = ThreadPoolExecutor(1)
+        pool.shutdown()  # ThreadPoolExecutor.shutdown overrides the catalogued Executor.shutdown
+        ThreadPoolExecutor(1).shutdown(wait=False)  # NONBLOCKING_ARGS
+
+    with Detector() as d:
+        asyncio.run(main())
+    got = _sinks(d)
+    assert got.get("concurrent.futures.Executor.shutdown") == 1
+    assert "threading.Thread.join" not in got  # inside shutdown: part of that call
+
+
+def test_kinds_follow_the_catalog_patch_field() -> None:
+    with Detector() as d:
+        kinds = d.patcher.kinds
+    assert {kinds[q] for q, s in SINKS.items() if s.patch == "indirect"} == {"indirect"}
+    assert kinds["sqlite3.Cursor.execute"] == "c-type"

@@ -33,6 +33,7 @@ _ASYNC = inspect.CO_COROUTINE | inspect.CO_ITERABLE_COROUTINE | inspect.CO_ASYNC
 _MAX_DEPTH = 256
 _get_running_loop = asyncio._get_running_loop
 _HANDLE_RUN = asyncio.Handle._run.__code__
+_RUN_ONCE = asyncio.BaseEventLoop._run_once.__code__  # the loop's own selector wait
 
 # True while a wrapped sink runs: what it calls is part of that one call
 _inside: ContextVar[bool] = ContextVar("asyncaudit_inside_sink", default=False)
@@ -63,6 +64,9 @@ class Recorder:
         self._last = threading.local()  # the sink frame of the last event, per thread
 
     def record(self, sink: str, frame: Any) -> None:
+        if frame is not None and frame.f_code is _RUN_ONCE:
+            self.unattributed += 1
+            return
         frames: list[Frame] = []
         stop = None
         outer_sink_frame = None

@@ -33,6 +33,7 @@ from typing import Any
 
 from asyncaudit.catalog import SINKS
 from asyncaudit.catalog.blocking import NONBLOCKING_ARGS
+from asyncaudit.catalog.runtime import SETATTR
 from asyncaudit.catalog.types import MODULE_ALIASES
 from asyncaudit.runtime.events import covered
 
@@ -233,7 +234,12 @@ def _lazy(func: FunctionType) -> bool:
 
 
 class Patcher:
-    """Looks catalog sinks up in the running interpreter and wraps the patchable ones."""
+    """Looks catalog sinks up in the running interpreter and wraps the patchable ones.
+
+    The catalog says how each sink can be reached (`Sink.patch`, `Sink.since`/`until`);
+    the live lookup finds the object and confirms it (a sink the catalog marks `setattr`
+    whose owner turns out to refuse `setattr` is counted as `c-type`).
+    """
 
     def __init__(self, record: Record, enabled: Enabled, inside: Any, sinks: Any = None) -> None:
         self._record = record
@@ -244,11 +250,26 @@ class Patcher:
         self.patches: list[Patch] = []
         self.applied = 0  # patches made over the session (`patches` empties on undo)
         self.code_sinks: dict[Any, str] = {}  # code object of a Python sink -> sink
+        self._classes: list[tuple[str, type, str]] = []  # patched methods: overrides to follow
+        self._done: set[tuple[int, str]] = set()  # (id(owner), name) patched
         names = sorted(SINKS if sinks is None else sinks)
-        # audited sinks are looked up too: their frames name the sink of the events they raise
-        self._pending = names
+        self._pending = []
+        version = sys.version_info[:2]
         for q in names:
-            self.kinds[q] = "audit" if q in self._audited else "pending"
+            entry = SINKS.get(q)
+            if entry is not None and ((entry.since and version < entry.since)
+                                      or (entry.until and version >= entry.until)):
+                self.kinds[q] = "absent"
+                continue
+            if q in self._audited:
+                self.kinds[q] = "audit"
+            elif entry is not None and entry.patch != SETATTR:
+                self.kinds[q] = entry.patch  # c-type / indirect: no Python attribute to replace
+                continue
+            else:
+                self.kinds[q] = "pending"
+            # audited sinks are looked up too: their frames name the sink of the events they raise
+            self._pending.append(q)
         self._seen_modules = -1
 
     def refresh(self) -> int:
@@ -278,8 +299,11 @@ class Patcher:
                     patch = self._patch(q, owner, name, raw)
                     if patch is not None:
                         done.append(patch)
+                        if isinstance(owner, type):
+                            self._classes.append((q, owner, name))
                     else:
-                        self.kinds[q] = "unsupported"
+                        self.kinds[q] = "c-type" if isinstance(owner, type) else "unsupported"
+            done.extend(self._overrides())
         except BaseException:
             for patch in reversed(done):
                 patch.undo()
@@ -288,6 +312,31 @@ class Patcher:
         self.applied += len(done)
         self._pending = still
         return len(done)
+
+    def _overrides(self) -> list[Patch]:
+        """Overrides of patched methods in subclasses of the same package: a method is
+        catalogued once, on the class that declares it (`Executor.shutdown` covers
+        `ThreadPoolExecutor.shutdown`)."""
+        out = []
+        for q, owner, name in self._classes:
+            package = (owner.__module__ or "").split(".")[0]
+            todo = list(owner.__subclasses__())
+            seen: set[int] = set()
+            while todo:
+                sub = todo.pop()
+                if id(sub) in seen:
+                    continue
+                seen.add(id(sub))
+                todo.extend(sub.__subclasses__())
+                raw = sub.__dict__.get(name)
+                if (id(sub), name) in self._done or (sub.__module__ or "").split(".")[0] != package:
+                    continue
+                if isinstance(raw, FunctionType) and not _lazy(raw):
+                    self._remember_code(raw, q)
+                    patch = self._patch(q, sub, name, raw)
+                    if patch is not None:
+                        out.append(patch)
+        return out
 
     def _remember_code(self, raw: Any, sink: str) -> None:
         func = raw.__func__ if isinstance(raw, (staticmethod, classmethod)) else raw
@@ -314,10 +363,12 @@ class Patcher:
             setattr(owner, name, replacement)
         except (TypeError, AttributeError):
             return None
+        self._done.add((id(owner), name))
         return Patch(sink, owner, name, raw if had_own else None, had_own)
 
     def undo(self) -> None:
         """Restore every patched attribute, newest first."""
+        self._pending = []  # a patcher is used for one session
         while self.patches:
             patch = self.patches.pop()
             try:
