@@ -12,17 +12,32 @@ make the helper itself async, on async I/O.
 
 ## Example
 ```python
+import json
+from pathlib import Path
+
+
 def read_manifest(path: Path) -> dict:
     return json.loads(path.read_text())
 
-async def download(path: Path):
-    manifest = read_manifest(path)
+
+async def download(path: Path) -> dict:
+    return read_manifest(path)
 ```
 
 ## Use instead
 ```python
+import json
+from pathlib import Path
+
+import anyio
+
+
 async def read_manifest(path: Path) -> dict:
     return json.loads(await anyio.Path(path).read_text())
+
+
+async def download(path: Path) -> dict:
+    return await read_manifest(path)
 ```
 
 ## Known problems

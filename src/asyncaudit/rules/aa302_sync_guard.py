@@ -12,14 +12,30 @@ async itself.
 
 ## Example
 ```python
-def load_agent_profile(path: Path) -> AgentProfile:
+import asyncio
+from pathlib import Path
+
+
+def load_agent_profile_sync(path: Path) -> str:
+    return path.read_text()
+
+
+def load_agent_profile(path: Path) -> str:
     asyncio.get_running_loop()  # "must be called from async code"
     return load_agent_profile_sync(path)
 ```
 
 ## Use instead
 ```python
-async def load_agent_profile(path: Path) -> AgentProfile:
+import asyncio
+from pathlib import Path
+
+
+def load_agent_profile_sync(path: Path) -> str:
+    return path.read_text()
+
+
+async def load_agent_profile(path: Path) -> str:
     return await asyncio.to_thread(load_agent_profile_sync, path)
 ```
 """

@@ -14,12 +14,30 @@ AA201), starts a fresh loop per call, and hides an async API behind a sync one.
 
 ## Example
 ```python
+import asyncio
+
+
+async def _fetch_all(urls: list[str]) -> list[bytes]:
+    return [url.encode() for url in urls]
+
+
 def fetch_all(urls: list[str]) -> list[bytes]:
     return asyncio.run(_fetch_all(urls))
 ```
 
 ## Use instead
-Expose `async def fetch_all(...)` and call `asyncio.run()` once, in `main()`.
+Expose `async def fetch_all(...)` and call `asyncio.run()` once, in `main()`:
+```python
+import asyncio
+
+
+async def fetch_all(urls: list[str]) -> list[bytes]:
+    return [url.encode() for url in urls]
+
+
+def main() -> None:
+    print(asyncio.run(fetch_all(["https://example.com"])))
+```
 """
 
 from __future__ import annotations

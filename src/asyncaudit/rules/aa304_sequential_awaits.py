@@ -12,15 +12,30 @@ asks for structured concurrency: independent work runs in parallel.
 
 ## Example
 ```python
-for scene in scenes:
-    results.append(await translate(scene))
+async def translate(scene: str) -> str:
+    return scene.upper()
+
+
+async def translate_all(scenes: list[str]) -> list[str]:
+    results = []
+    for scene in scenes:
+        results.append(await translate(scene))
+    return results
 ```
 
 ## Use instead
 ```python
-async with asyncio.TaskGroup() as tg:
-    tasks = [tg.create_task(translate(scene)) for scene in scenes]
-results = [t.result() for t in tasks]
+import asyncio
+
+
+async def translate(scene: str) -> str:
+    return scene.upper()
+
+
+async def translate_all(scenes: list[str]) -> list[str]:
+    async with asyncio.TaskGroup() as tg:
+        tasks = [tg.create_task(translate(scene)) for scene in scenes]
+    return [t.result() for t in tasks]
 ```
 
 ## Known problems

@@ -11,13 +11,29 @@ escapes structured concurrency: nothing waits for it or cancels it.
 
 ## Example
 ```python
-asyncio.create_task(notify(user))
+import asyncio
+
+
+async def notify(user: str) -> None:
+    print(user)
+
+
+async def on_signup(user: str) -> None:
+    asyncio.create_task(notify(user))
 ```
 
 ## Use instead
 ```python
-async with asyncio.TaskGroup() as tg:
-    tg.create_task(notify(user))
+import asyncio
+
+
+async def notify(user: str) -> None:
+    print(user)
+
+
+async def on_signup(user: str) -> None:
+    async with asyncio.TaskGroup() as tg:
+        tg.create_task(notify(user))
 ```
 or keep a reference (`self._tasks.add(task); task.add_done_callback(self._tasks.discard)`).
 TaskGroup and nursery `create_task`/`start_soon` calls are not reported.

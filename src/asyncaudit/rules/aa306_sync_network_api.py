@@ -11,14 +11,38 @@ call to a thread; callers cannot run many of them concurrently.
 
 ## Example
 ```python
-def translate_scenes(request: TranslationRequest) -> list[str]:
-    return [translate_scene_sync(scene) for scene in request.scenes]  # blocks on network I/O
+import asyncio
+
+import requests
+
+URL = "https://api.example.com/translate"
+
+
+def translate_scenes(scenes: list[str]) -> list[str]:  # blocks on network I/O
+    return [requests.post(URL, json={"text": s}).json()["text"] for s in scenes]
+
+
+async def serve() -> None:  # the codebase is async
+    await asyncio.sleep(0)
 ```
 
 ## Use instead
 ```python
-async def translate_scenes(request: TranslationRequest) -> list[str]:
-    return await asyncio.gather(*(translate_scene(s) for s in request.scenes))
+import asyncio
+
+import httpx
+
+URL = "https://api.example.com/translate"
+
+
+async def translate_scene(client: httpx.AsyncClient, scene: str) -> str:
+    response = await client.post(URL, json={"text": scene})
+    return response.json()["text"]
+
+
+async def translate_scenes(scenes: list[str]) -> list[str]:
+    async with httpx.AsyncClient() as client:
+        return await asyncio.gather(*(translate_scene(client, s) for s in scenes))
 ```
 
 ## Known problems

@@ -10,18 +10,172 @@ from asyncaudit.catalog import CATEGORIES
 from asyncaudit.catalog.blocking import LOOP, Category
 from asyncaudit.rules.base import Rule
 
+# (Example, Use instead) per category: complete programs, imports included, so the docs
+# test can run each through the analysis (the first must be reported, the second not).
 _EXAMPLES = {
-    "network": ("requests.get(url)", "await client.get(url)  # httpx.AsyncClient"),
-    "database": ("conn.execute(sql)  # sqlite3", "await db.execute(sql)  # aiosqlite"),
-    "subprocess": ("subprocess.run(cmd)", "proc = await asyncio.create_subprocess_exec(*cmd)"),
-    "sleep": ("time.sleep(1)", "await asyncio.sleep(1)"),
-    "wait": ("with self._lock:  # threading.Lock", "async with self._lock:  # asyncio.Lock"),
-    "dns": ("socket.gethostbyname(host)", "await loop.getaddrinfo(host, port)"),
-    "file": ("config = load_config(path)  # open() inside",
-             "config = await asyncio.to_thread(load_config, path)"),
-    "dirwalk": ("files = list(root.rglob('*.py'))", "files = await asyncio.to_thread(lambda: list(root.rglob('*.py')))"),
-    "fsmeta": ("if path.exists():", "if await asyncio.to_thread(path.exists):"),
-    "input": ("name = input('name? ')", "name = await asyncio.to_thread(input, 'name? ')"),
+    "network": ("""\
+import requests
+
+
+async def handler(url: str) -> bytes:
+    return requests.get(url).content
+""", """\
+import httpx
+
+
+async def handler(url: str) -> bytes:
+    async with httpx.AsyncClient() as client:
+        return (await client.get(url)).content
+"""),
+    "database": ("""\
+import sqlite3
+
+
+async def handler(sql: str) -> list:
+    conn = sqlite3.connect("app.db")
+    return conn.execute(sql).fetchall()
+""", """\
+import aiosqlite
+
+
+async def handler(sql: str) -> list:
+    async with aiosqlite.connect("app.db") as db:
+        cursor = await db.execute(sql)
+        return list(await cursor.fetchall())
+"""),
+    "subprocess": ("""\
+import subprocess
+
+
+async def handler(cmd: list[str]) -> int:
+    return subprocess.run(cmd).returncode
+""", """\
+import asyncio
+
+
+async def handler(cmd: list[str]) -> int:
+    proc = await asyncio.create_subprocess_exec(*cmd)
+    return await proc.wait()
+"""),
+    "sleep": ("""\
+import time
+
+
+async def handler() -> None:
+    time.sleep(1)
+""", """\
+import asyncio
+
+
+async def handler() -> None:
+    await asyncio.sleep(1)
+"""),
+    "wait": ("""\
+import threading
+
+
+class Counter:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.value = 0
+
+    async def handler(self) -> None:
+        with self._lock:
+            self.value += 1
+""", """\
+import asyncio
+
+
+class Counter:
+    def __init__(self) -> None:
+        self._lock = asyncio.Lock()
+        self.value = 0
+
+    async def handler(self) -> None:
+        async with self._lock:
+            self.value += 1
+"""),
+    "dns": ("""\
+import socket
+
+
+async def handler(host: str) -> str:
+    return socket.gethostbyname(host)
+""", """\
+import asyncio
+
+
+async def handler(host: str, port: int) -> list:
+    return await asyncio.get_running_loop().getaddrinfo(host, port)
+"""),
+    "file": ("""\
+import json
+from pathlib import Path
+
+
+def load_config(path: Path) -> dict:
+    with open(path) as fh:  # the blocking call, one helper down
+        return json.load(fh)
+
+
+async def handler(path: Path) -> dict:
+    return load_config(path)
+""", """\
+import asyncio
+import json
+from pathlib import Path
+
+
+def load_config(path: Path) -> dict:
+    with open(path) as fh:
+        return json.load(fh)
+
+
+async def handler(path: Path) -> dict:
+    return await asyncio.to_thread(load_config, path)
+"""),
+    "dirwalk": ("""\
+from pathlib import Path
+
+
+async def handler(root: Path) -> list[Path]:
+    return list(root.rglob("*.py"))
+""", """\
+import asyncio
+from pathlib import Path
+
+
+async def handler(root: Path) -> list[Path]:
+    return await asyncio.to_thread(lambda: list(root.rglob("*.py")))
+"""),
+    "fsmeta": ("""\
+from pathlib import Path
+
+
+async def handler(path: Path) -> bool:
+    if path.exists():
+        return True
+    return False
+""", """\
+import asyncio
+from pathlib import Path
+
+
+async def handler(path: Path) -> bool:
+    if await asyncio.to_thread(path.exists):
+        return True
+    return False
+"""),
+    "input": ("""\
+async def handler() -> str:
+    return input("name? ")
+""", """\
+import asyncio
+
+
+async def handler() -> str:
+    return await asyncio.to_thread(input, "name? ")
+"""),
 }
 
 _TEMPLATE = """{code}: {name}
@@ -39,15 +193,11 @@ sync callee to its leaf I/O.
 
 ## Example
 ```python
-async def handler():
-    {bad}
-```
+{bad}```
 
 ## Use instead
 ```python
-async def handler():
-    {good}
-```
+{good}```
 {advice}: {advice_text}.
 
 ## Severity
@@ -57,7 +207,7 @@ pipeline path, -1 on startup-only code; test code is Low.
 
 
 def _doc(c: Category) -> str:
-    bad, good = _EXAMPLES.get(c.key, ("blocking_call()", "await asyncio.to_thread(blocking_call)"))
+    bad, good = _EXAMPLES[c.key]
     return _TEMPLATE.format(code=c.code, name=c.rule, title=c.title, bad=bad, good=good,
                             advice="Alternatives", advice_text=c.advice, severity=c.severity.label)
 
@@ -84,7 +234,36 @@ Inside a running loop, `asyncio.run()` raises RuntimeError; `run_until_complete(
 another loop blocks this one until the other finishes. A call on the no-running-loop
 branch of a `get_running_loop()` probe (`except RuntimeError:`) is not reported.
 
+## Example
+```python
+import asyncio
+
+
+async def work() -> int:
+    return 1
+
+
+def compute() -> int:
+    return asyncio.run(work())
+
+
+async def handler() -> int:
+    return compute()
+```
+
 ## Use instead
-Await the coroutine: `result = await work()`.
+Await the coroutine:
+```python
+async def work() -> int:
+    return 1
+
+
+async def compute() -> int:
+    return await work()
+
+
+async def handler() -> int:
+    return await compute()
+```
 """,
 )
