@@ -138,3 +138,25 @@ def test_domain_tables_do_not_overlap() -> None:
         for s in mod.SINKS:
             assert s.qualname not in seen, f"{s.qualname} in {seen.get(s.qualname)} and {mod.__name__}"
             seen[s.qualname] = mod.__name__
+
+
+def _installed(name: str) -> bool:
+    top = name.split(".")[0]
+    if _stdlib(name):
+        return False
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            importlib.import_module(top)
+    except Exception:  # noqa: BLE001 - not installed, or broken: nothing to check against
+        return False
+    return True
+
+
+@pytest.mark.parametrize("name", sorted(n for n in SINKS if "@" not in n and SINKS[n].patch != INDIRECT
+                                        and _installed(n)))
+def test_installed_third_party_sinks_exist(name: str) -> None:
+    # third-party names are checked where the package happens to be installed (setuptools'
+    # pkg_resources in the test environment)
+    _, obj = _lookup(name)
+    assert obj is not _MISSING, f"{name} does not exist in the installed package"

@@ -1,7 +1,7 @@
 """Severity you can explain: the leaf's base severity, adjusted by where the boundary runs.
 
     base      the leaf category's severity (catalog: network/database/subprocess/sleep/
-              wait/input High, file/dirwalk/DNS Medium, filesystem metadata Low)
+              wait/input High, file/dirwalk/DNS Medium, filesystem metadata and imports Low)
     +1        repeated: the boundary, or a hop of its chain, sits in a loop or
               comprehension (the block happens once per item)
     +1        long-running path: the event-loop function is a request handler or a

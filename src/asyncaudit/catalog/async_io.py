@@ -41,6 +41,8 @@ ASYNC_IO: dict[str, str] = {
     "asyncio.subprocess.Process.": "subprocess",
     "anyio.run_process": "subprocess",
     "anyio.open_process": "subprocess",
+    # Home Assistant imports in its import executor (from the cache when already loaded).
+    "homeassistant.helpers.importlib.async_import_module": "import",
 }
 
 

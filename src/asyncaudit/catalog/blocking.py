@@ -5,8 +5,9 @@ reach for.  `SINKS` maps a canonical qualified name (see `asyncaudit.catalog`) t
 category and, where one exists, the specific async replacement.
 
 What belongs here: a call that blocks the calling thread on I/O (disk, network, a
-pipe), on a sleep, on another thread/process (lock, queue, future, join) or on a
-subprocess.  What does not: pure-CPU or in-memory work (`json.loads`, `hashlib`,
+pipe), on a sleep, on another thread/process (lock, queue, future, join), on a
+subprocess, or on the import system (an import or a package-metadata scan that reads
+and compiles files on a cache miss; its own category, AA111, Low).  What does not: pure-CPU or in-memory work (`json.loads`, `hashlib`,
 `yaml.safe_load` of a string, building a request object), APIs that are async
 (`httpx.AsyncClient.get`, `aiofiles`, `asyncio.*` coroutines, `redis.asyncio`), and
 `print`/`logging` (their stream writes are accepted practice).
@@ -57,6 +58,11 @@ CATEGORIES: dict[str, Category] = {
                  "use anyio.Path / aiofiles.os"),
         Category("input", "AA110", "terminal input", Severity.HIGH,
                  "read input before starting the loop"),
+        # Low: an import blocks on a cache miss only (the first import of a module, a
+        # metadata scan), but then it searches sys.path, reads, compiles and runs code.
+        Category("import", "AA111", "module import", Severity.LOW,
+                 "import at module level, or offload the import "
+                 "(asyncio.to_thread, hass.async_add_import_executor_job)"),
         # asyncio.run() / run_until_complete() inside a running loop (catalog.loop.LOOP_RUNNERS)
         Category(LOOP, "AA201", "nested event loop", Severity.CRITICAL,
                  "await the coroutine instead of starting a new event loop inside a running one"),

@@ -72,6 +72,7 @@ AVAILABILITY: dict[str, Availability] = {
     "tomllib": Availability(since=(3, 11)),
     "importlib.resources.abc": Availability(since=(3, 11)),
     "importlib.metadata.packages_distributions": Availability(since=(3, 10)),
+    "importlib.metadata.EntryPoints": Availability(since=(3, 10)),
     "platform.freedesktop_os_release": Availability(since=(3, 10)),
     "os.splice": Availability(since=(3, 10), platform="Linux"),
     "os.path.isjunction": Availability(since=(3, 12)),
@@ -91,6 +92,10 @@ AVAILABILITY: dict[str, Availability] = {
     "_thread.lock": Availability(since=(3, 13)),
     # removed in a Python version
     "telnetlib": Availability(until=(3, 13)),
+    "imp": Availability(until=(3, 12)),
+    "pkgutil.find_loader": Availability(until=(3, 14)),
+    "pkgutil.get_loader": Availability(until=(3, 14)),
+    "pkgutil.resolve_name": Availability(since=(3, 9)),
     "pathlib.Path.link_to": Availability(until=(3, 12)),
     "ssl.wrap_socket": Availability(until=(3, 12)),
     # platform- or build-specific

@@ -283,6 +283,27 @@ TYPES: dict[str, KnownType] = {
         KnownType("configparser.ConfigParser", bases=("configparser.RawConfigParser",)),
         KnownType("mimetypes.MimeTypes"),
 
+        # ------------------------------------------------------------ importlib ------
+        # Package resources: a Traversable is a `pathlib.Path` for a package on disk.
+        KnownType("importlib.resources.abc.Traversable",
+                  methods=_ret("importlib.resources.abc.Traversable", "joinpath __truediv__")
+                  | {"iterdir": _list("importlib.resources.abc.Traversable"), "open": _TEXT,
+                     "read_text": _STR, "read_bytes": _BYTES},
+                  attributes={"name": _STR}),
+        KnownType("importlib.machinery.ModuleSpec",
+                  attributes={"loader": "importlib.machinery.SourceFileLoader", "name": _STR}),
+        KnownType("importlib.machinery.SourceFileLoader"),
+        KnownType("importlib.metadata.Distribution",
+                  methods={"from_name": "importlib.metadata.Distribution",
+                           "discover": _list("importlib.metadata.Distribution"), "read_text": _STR},
+                  attributes={"entry_points": "importlib.metadata.EntryPoints"}),
+        # `entry_points()` gives EntryPoints from 3.10 (a dict of lists before).
+        KnownType("importlib.metadata.EntryPoints",
+                  methods={"select": "importlib.metadata.EntryPoints",
+                           "__iter__": "importlib.metadata.EntryPoint",
+                           "__getitem__": "importlib.metadata.EntryPoint"}),
+        KnownType("importlib.metadata.EntryPoint"),
+
         # ------------------------------------------------------------ sqlite3 --------
         # `with conn:` commits or rolls back on exit (sink in blocking.py).
         KnownType("sqlite3.Connection",
@@ -885,6 +906,13 @@ FUNCTION_RETURNS: dict[str, str] = {
     "lzma.open": "lzma.LZMAFile",
     "tarfile.open": "tarfile.TarFile",
     "shelve.open": "shelve.Shelf",
+    # imports and package metadata
+    "importlib.resources.files": "importlib.resources.abc.Traversable",
+    "importlib.util.find_spec": "importlib.machinery.ModuleSpec",
+    "importlib.util.spec_from_file_location": "importlib.machinery.ModuleSpec",
+    "importlib.metadata.distribution": "importlib.metadata.Distribution",
+    "importlib.metadata.distributions": _list("importlib.metadata.Distribution"),
+    "importlib.metadata.entry_points": "importlib.metadata.EntryPoints",
     "webbrowser.get": "webbrowser.BaseBrowser",
     # sockets, TLS and stdlib clients
     "socket.create_connection": "socket.socket",

@@ -1,4 +1,4 @@
-"""AA101-AA110 and AA201: blocking calls reached from an event-loop context.
+"""AA101-AA111 and AA201: blocking calls reached from an event-loop context.
 
 These rules come from the reach stage, one per leaf category of the catalog; their
 documentation is built from one template and each category's examples.
@@ -176,6 +176,34 @@ import asyncio
 async def handler() -> str:
     return await asyncio.to_thread(input, "name? ")
 """),
+    "import": ("""\
+import importlib
+
+
+async def handler(name: str) -> object:
+    return importlib.import_module(f"plugins.{name}")
+""", """\
+import asyncio
+import importlib
+
+
+async def handler(name: str) -> object:
+    return await asyncio.to_thread(importlib.import_module, f"plugins.{name}")
+"""),
+}
+
+# What a category's calls do to the loop, when the generic sentence is not enough.
+_WHY = {
+    "import": (
+        "An import that is not already in `sys.modules` searches `sys.path` (stat and listdir\n"
+        "calls), reads and compiles the source or reads the `.pyc`, and runs the module body,\n"
+        "which may itself do I/O; reading distribution metadata (`importlib.metadata`,\n"
+        "`pkg_resources`) scans every `*.dist-info` folder on `sys.path`. Home Assistant's\n"
+        "loop guard reports `import_module` for this reason. Base severity is Low because it\n"
+        "blocks on a cache miss only: importing a module that is already loaded returns at\n"
+        "once. Compliant: `await hass.async_add_import_executor_job(...)`, Home Assistant's\n"
+        "`await async_import_module(hass, name)`, or an import at module level."
+    ),
 }
 
 _TEMPLATE = """{code}: {name}
@@ -190,7 +218,7 @@ shortest chain to the leaf as evidence.
 While the call runs, the event loop runs nothing else: every other task, request and
 timer waits. The standard: "Avoid blocking operations in async paths", and trace every
 sync callee to its leaf I/O.
-
+{why}
 ## Example
 ```python
 {bad}```
@@ -208,7 +236,8 @@ pipeline path, -1 on startup-only code; test code is Low.
 
 def _doc(c: Category) -> str:
     bad, good = _EXAMPLES[c.key]
-    return _TEMPLATE.format(code=c.code, name=c.rule, title=c.title, bad=bad, good=good,
+    why = f"\n{_WHY[c.key]}\n" if c.key in _WHY else ""
+    return _TEMPLATE.format(code=c.code, name=c.rule, title=c.title, bad=bad, good=good, why=why,
                             advice="Alternatives", advice_text=c.advice, severity=c.severity.label)
 
 

@@ -1,5 +1,6 @@
-"""Third-party file persistence and file locks: numpy / pandas / joblib / torch files,
-smart_open, portalocker, filelock, paramiko's host-key files.
+"""Third-party file persistence, file locks and package metadata: numpy / pandas / joblib /
+torch files, smart_open, portalocker, filelock, paramiko's host-key files, setuptools'
+`pkg_resources`.
 
 Stage: catalog data, assembled into `asyncaudit.catalog.blocking.SINKS` (whose docstring
 says what belongs here and the naming conventions).
@@ -42,4 +43,20 @@ SINKS: tuple[Sink, ...] = (
                "acquire __enter__"),
         alternative="filelock.AsyncFileLock",
     ),
+    # setuptools' pkg_resources: distribution queries scan the working set's sys.path
+    # entries and read their metadata; loading an entry point imports its module.
+    *_sinks(
+        "import",
+        *_on("pkg_resources", "require get_distribution iter_entry_points load_entry_point "
+                              "get_entry_map get_entry_info find_distributions run_script"),
+        *_on("pkg_resources.WorkingSet", "require iter_entry_points find resolve run_script "
+                                         "find_plugins"),
+        *_on("pkg_resources.EntryPoint", "load resolve"),
+        *_on("pkg_resources.Distribution", "requires load_entry_point"),
+        alternative="importlib.metadata, read once at startup or offloaded",
+    ),
+    *_sinks("file", *_on("pkg_resources", "resource_string resource_stream")),
+    *_sinks("dirwalk", "pkg_resources.resource_listdir"),
+    # `resource_filename` extracts the resource to a cache folder when it is zipped.
+    *_sinks("fsmeta", *_on("pkg_resources", "resource_exists resource_isdir resource_filename")),
 )

@@ -35,6 +35,34 @@ SINKS: tuple[Sink, ...] = (
     *_sinks("input", "builtins.input", "getpass.getpass",
             alternative="loop.run_in_executor(None, input)"),
 
+    # ---------------------------------------------------------------- import -----
+    # Importing searches sys.path (stat/listdir), reads and compiles the source (or the
+    # .pyc) and runs the module body, on a cache miss: a module already in sys.modules
+    # returns at once (Home Assistant's loop guard allows exactly that case).
+    *_sinks(
+        "import",
+        "builtins.__import__", "importlib.__import__", "importlib.import_module",
+        "importlib.reload", "importlib.util.find_spec",
+        *_each("importlib.machinery.SourceFileLoader importlib.machinery.SourcelessFileLoader "
+               "importlib.machinery.ExtensionFileLoader", "exec_module load_module"),
+        "importlib.machinery.ExtensionFileLoader.create_module",  # dlopen()
+        "pkgutil.walk_packages", "pkgutil.find_loader", "pkgutil.get_loader",
+        "pkgutil.resolve_name", "runpy.run_module", "runpy.run_path",
+        *_on("imp", "find_module load_module load_source load_compiled load_dynamic "
+                    "load_package reload"),
+        alternative="import at module level, or offload: asyncio.to_thread(importlib.import_module, name)",
+    ),
+    # Distribution metadata: every call scans sys.path for *.dist-info / *.egg-info and
+    # reads their METADATA / entry_points.txt; loading an entry point imports its module.
+    *_sinks(
+        "import",
+        *_on("importlib.metadata", "version metadata distribution distributions "
+                                   "entry_points files requires packages_distributions"),
+        "importlib.metadata.Distribution.from_name", "importlib.metadata.Distribution.discover",
+        "importlib.metadata.EntryPoint.load",
+        alternative="read the metadata once at startup, or offload it",
+    ),
+
     # ---------------------------------------------------------------- file -------
     # builtins / io / os: opening, reading and writing files and pipes.
     # `os.fdopen` only wraps an fd (its result's reads are the sinks).
@@ -65,18 +93,22 @@ SINKS: tuple[Sink, ...] = (
         "toml.dump", "configparser.RawConfigParser.read",
     ),
     # Other stdlib readers: mime.types files (`mimetypes.guess_type` only reads them on
-    # its first call, so it is not listed), module source, sound files, file
-    # comparison, libc/os-release probing, package metadata and resources.
+    # its first call, so it is not listed), sound files, file comparison, libc/os-release
+    # probing, package data and resources (`importlib.resources.files()` returns a
+    # Traversable: a `pathlib.Path` for a package on disk, a `zipfile.Path` in a zip).
     *_sinks(
         "file",
         "mimetypes.init", "mimetypes.read_mime_types", "mimetypes.MimeTypes.read",
-        "importlib.reload", "wave.open", "filecmp.cmp", "filecmp.cmpfiles",
+        "wave.open", "filecmp.cmp", "filecmp.cmpfiles",
         "platform.libc_ver", "platform.freedesktop_os_release",
-        # importlib.metadata scans sys.path and reads METADATA files on every call.
-        *_on("importlib.metadata", "version metadata distribution distributions "
-                                   "entry_points files requires packages_distributions"),
         *_on("importlib.resources", "read_text read_binary open_text open_binary"),
+        *_on("importlib.resources.abc.Traversable", "read_text read_bytes open"),
+        "importlib.metadata.Distribution.read_text", "pkgutil.get_data",
     ),
+    *_sinks("dirwalk", "importlib.resources.contents",
+            "importlib.resources.abc.Traversable.iterdir", "pkgutil.iter_modules"),
+    *_sinks("fsmeta", "importlib.resources.is_resource",
+            *_on("importlib.resources.abc.Traversable", "is_file is_dir")),
     # Creating an SSL context reads the CA bundle / key files from disk.
     *_sinks("file", "ssl.create_default_context",
             *_on("ssl.SSLContext", "load_verify_locations load_cert_chain "
