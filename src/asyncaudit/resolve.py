@@ -27,7 +27,8 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from asyncaudit.catalog import FUNCTION_RETURNS, MODULE_ALIASES, SINKS, TYPES
-from asyncaudit.catalog.blocking import Sink
+from asyncaudit.catalog.blocking import PROPERTY_SINKS, Sink
+from asyncaudit.catalog.types import KEYWORD_RETURNS
 from asyncaudit.catalog.loop import LOOP_DECORATORS, LOOP_RUNNERS, OFFLOADERS, REGISTRARS, CallableSlot
 from asyncaudit.model import Severity
 from asyncaudit.facts import ATTR, ITER, WITH, Cls, Expr, Func, ModuleFacts, Site, last_name
@@ -543,6 +544,9 @@ class Program:
             q = v[1]
             if q == "functools.partial" and call[2]:
                 return _uniq(("part", a) for a in self.values(call[2][0], func, mod))
+            variant = _keyword_result((q,), call)
+            if variant is not None:  # requests.get(url, stream=True)
+                return (type_value(variant),)
             if q in FUNCTION_RETURNS:
                 return (type_value(FUNCTION_RETURNS[q]),)
             owner, _, meth = q.rpartition(".")
@@ -556,6 +560,9 @@ class Program:
         if tag == "xm":
             if len(v) > 3:  # a method of a container: ("xm", kind, name, params)
                 return _container_method(v[1], v[2], v[3])
+            variant = _keyword_result([f"{b}.{v[2]}" for b in _type_bases(v[1])], call)
+            if variant is not None:  # session.get(url, stream=True)
+                return (type_value(variant),)
             return _method_result(("xo", v[1]), v[2]) or (("xo", f"{v[1]}.{v[2]}()"),)
         if tag == "part":
             return self.call_result(v[1], ("c", None, (), ()), func, mod)
@@ -642,7 +649,8 @@ class Program:
         mod = self.modules[func.module]
         if site.kind == ATTR:
             callee = site.callee
-            if callee[2] not in self.property_names:
+            external = callee[2] in _PROPERTY_SINK_NAMES  # catalog properties (resp.content)
+            if callee[2] not in self.property_names and not external:
                 return _NOTHING
             targets = []
             for v in self.values(callee[1], func, mod):
@@ -650,6 +658,10 @@ class Program:
                     meth, _ = self.class_member(v[1], callee[2])
                     if meth is not None and self.functions[meth].kind == "property":
                         targets.append(Target("fn", meth, "property"))
+                elif external and v[0] == "xo" and len(v) == 2:
+                    t = Target("ext", f"{v[1]}.{callee[2]}", "property")
+                    if self.sink(t) in PROPERTY_SINKS:
+                        targets.append(t)
             return Resolution(tuple(targets), bool(targets))
         values = self.values(site.callee, func, mod)
         if site.kind == WITH:
@@ -745,6 +757,7 @@ class Program:
         return self.severity.get(sink) or self.severity.get(code) or category_severity
 
 
+_PROPERTY_SINK_NAMES = frozenset(q.rpartition(".")[2] for q in PROPERTY_SINKS)
 _MEMORY_STREAMS = frozenset({"io.BytesIO", "io.StringIO"})
 _PATH_TYPES = frozenset({"pathlib.Path", "pathlib.PosixPath", "pathlib.WindowsPath", "pathlib.PurePath",
                          "anyio.Path", "trio.Path", "zipfile.Path"})
@@ -811,6 +824,17 @@ def _method_result(v: Value, name: str) -> tuple[Value, ...]:
             r = kt.methods[name]
             return (("xo", v[1]) if r == "self" else type_value(r),)
     return NO_VALUES
+
+
+def _keyword_result(names: Iterable[str], call: Expr) -> str | None:
+    """The catalog's result type for a call that a literal keyword argument selects
+    (`catalog.types.KEYWORD_RETURNS`), for the first of `names` listed there."""
+    for name in names:
+        for keyword, value, result in KEYWORD_RETURNS.get(name, ()):
+            for k, e in call[3]:
+                if k == keyword and e[0] == "k" and e[1] == value and type(e[1]) is type(value):
+                    return result
+    return None
 
 
 def _item(v: Value) -> tuple[Value, ...]:

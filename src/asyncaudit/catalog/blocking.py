@@ -24,17 +24,23 @@ Conventions used below:
 * `<type>.__iter__` / `<type>.__next__` are sinks of iterating an instance (reading a
   file line by line, paging a cursor).
 * `<type>.__call__` is the sink of calling an instance (`xmlrpc` proxies, gRPC stubs).
+* A name in `PROPERTY_SINKS` blocks when the attribute is read (`resp.content` of a
+  streamed response): a property, not a method.
+* `<type>@<state>` is the same run-time type in a state that makes more of its methods
+  block: `requests.Response@stream` is the `requests.Response` of a request made with
+  `stream=True` (its body still on the socket).  `types.KEYWORD_RETURNS` says which
+  calls return it; the run-time object is `<type>` (`runtime.runtime_name`).
 * Every name is canonical: it never starts with a module listed as a key of
   `types.MODULE_ALIASES` (`requests.Session`, not `requests.sessions.Session`).
 """
 
 from __future__ import annotations
 
-from asyncaudit.catalog.base import LOOP, Category, Sink
+from asyncaudit.catalog.base import LOOP, Category, Sink, each, on
 from asyncaudit.catalog.sinks import cloud, data, db, http, llm, stdlib
 from asyncaudit.model import Severity
 
-__all__ = ["CATEGORIES", "LOOP", "NONBLOCKING_ARGS", "SINKS", "Category", "Sink"]
+__all__ = ["CATEGORIES", "LOOP", "NONBLOCKING_ARGS", "PROPERTY_SINKS", "SINKS", "Category", "Sink"]
 
 CATEGORIES: dict[str, Category] = {
     c.key: c
@@ -75,6 +81,13 @@ SINKS: dict[str, Sink] = {
     for s in (*stdlib.SINKS, *http.SINKS, *db.SINKS, *llm.SINKS, *cloud.SINKS, *data.SINKS)
 }
 
+# Sinks reached by reading an attribute rather than calling it.
+PROPERTY_SINKS: frozenset[str] = frozenset({
+    *each("requests.Response@stream", "content text"),
+    "urllib3.HTTPResponse@stream.data",
+    # PathDistribution reads METADATA / RECORD / entry_points.txt on every access.
+    *on("importlib.metadata.Distribution", "metadata version entry_points files requires"),
+})
 
 # Sinks that do not block when called with one of these arguments: (keyword, position
 # among the arguments after self, value).  `executor.shutdown(wait=False)` returns at once;

@@ -132,6 +132,12 @@ def availability(qualname: str) -> Availability:
         head = head[:cut]
 
 
+def runtime_name(qualname: str) -> str:
+    """The run-time dotted name of a catalog name: a state variant `T@state` is a `T`."""
+    head, _, rest = qualname.partition("@")
+    return head + rest[rest.find("."):] if rest and "." in rest else head
+
+
 def patch_kind(qualname: str) -> str:
     """How a runtime wrapper reaches the sink named `qualname` (one of PATCH_VALUES)."""
     owner = qualname.rpartition(".")[0]

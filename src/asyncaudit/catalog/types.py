@@ -474,10 +474,16 @@ TYPES: dict[str, KnownType] = {
                   methods=_ret("requests.Response", "get post put patch delete head options "
                                                     "request send")),
         KnownType("requests.Response"),
+        # A response whose body is still on the socket (`stream=True`, see KEYWORD_RETURNS).
+        KnownType("requests.Response@stream", bases=("requests.Response",),
+                  attributes={"raw": "urllib3.HTTPResponse@stream"}),
         KnownType("httpx.Client",
                   methods=_ret("httpx.Response", "get post put patch delete head options "
-                                                 "request send stream")),
+                                                 "request send")
+                  | {"stream": "httpx.Response@stream"}),
         KnownType("httpx.Response"),
+        # `client.stream(...)` / `httpx.stream(...)` / `client.send(req, stream=True)`.
+        KnownType("httpx.Response@stream", bases=("httpx.Response",)),
         # Async counterparts: known, never sinks.
         KnownType("httpx.AsyncClient"),
         KnownType("aiohttp.ClientSession"),
@@ -493,6 +499,8 @@ TYPES: dict[str, KnownType] = {
                                                        "request_encode_body")),
         KnownType("urllib3.HTTPSConnectionPool", bases=("urllib3.HTTPConnectionPool",)),
         KnownType("urllib3.HTTPResponse"),
+        # `preload_content=False`: the body is read from the socket on demand.
+        KnownType("urllib3.HTTPResponse@stream", bases=("urllib3.HTTPResponse",)),
 
         # ------------------------------------------------------------ other network --
         KnownType("pycurl.Curl"),
@@ -946,7 +954,8 @@ FUNCTION_RETURNS: dict[str, str] = {
     **_ret("requests.Response", " ".join(f"requests.{m}" for m in (
         "get", "post", "put", "patch", "delete", "head", "options", "request"))),
     **_ret("httpx.Response", " ".join(f"httpx.{m}" for m in (
-        "get", "post", "put", "patch", "delete", "head", "options", "request", "stream"))),
+        "get", "post", "put", "patch", "delete", "head", "options", "request"))),
+    "httpx.stream": "httpx.Response@stream",
     "urllib3.request": "urllib3.HTTPResponse",
     "urllib3.connection_from_url": "urllib3.HTTPConnectionPool",
     "urllib3.proxy_from_url": "urllib3.ProxyManager",
@@ -992,6 +1001,23 @@ FUNCTION_RETURNS: dict[str, str] = {
     "asgiref.sync.sync_to_async": "asgiref.sync.SyncToAsync",
 }
 
+
+# Calls whose result type depends on a literal keyword argument: callee -> (keyword, value,
+# result type) tried in order; the FUNCTION_RETURNS / method result applies otherwise.
+# `requests.get(url, stream=True)` returns a response whose body is still on the socket.
+_STREAMED = (("stream", True, "requests.Response@stream"),)
+_UNPRELOADED = (("preload_content", False, "urllib3.HTTPResponse@stream"),)
+KEYWORD_RETURNS: dict[str, tuple[tuple[str, object, str], ...]] = {
+    **dict.fromkeys((f"requests.{m}" for m in
+                     "get post put patch delete head options request".split()), _STREAMED),
+    **dict.fromkeys((f"requests.Session.{m}" for m in
+                     "get post put patch delete head options request send".split()), _STREAMED),
+    "httpx.Client.send": (("stream", True, "httpx.Response@stream"),),
+    "urllib3.request": _UNPRELOADED,
+    **dict.fromkeys((f"urllib3.{pool}.{m}" for pool in ("PoolManager", "HTTPConnectionPool")
+                     for m in "request urlopen request_encode_url request_encode_body".split()),
+                    _UNPRELOADED),
+}
 
 def _package_aliases(root: str, packages: dict[str, str]) -> dict[str, str]:
     """`root.pkg.mod` -> `root.pkg` for each module named in `packages[pkg]`: generated

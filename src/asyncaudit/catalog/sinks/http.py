@@ -19,6 +19,9 @@ SINKS: tuple[Sink, ...] = (
         "network",
         *_on("requests", _HTTP_VERBS),
         *_on("requests.Session", _HTTP_VERBS + " send"),
+        # With `stream=True` the request returns after the headers: reading the body is
+        # the blocking part (`.content` / `.text` are properties, see PROPERTY_SINKS).
+        *_on("requests.Response@stream", "iter_content iter_lines json __iter__ content text"),
         alternative="httpx.AsyncClient",
     ),
     # httpx (sync API only; `httpx.AsyncClient` is async).  `stream` returns a context
@@ -27,6 +30,9 @@ SINKS: tuple[Sink, ...] = (
         "network",
         *_on("httpx", _HTTP_VERBS + " stream"),
         *_on("httpx.Client", _HTTP_VERBS + " send stream"),
+        # A streamed response reads its body on demand (`.content` / `.json()` raise
+        # ResponseNotRead instead of reading).
+        *_on("httpx.Response@stream", "read iter_bytes iter_text iter_lines iter_raw"),
         alternative="httpx.AsyncClient",
     ),
     # urllib3 pools (every request method; `urllib3.request` is the 2.x module helper).
@@ -35,6 +41,9 @@ SINKS: tuple[Sink, ...] = (
         "urllib3.request",
         *_each("urllib3.PoolManager urllib3.HTTPConnectionPool",
                "request urlopen request_encode_url request_encode_body"),
+        # `preload_content=False`: reads come from the socket (`.data` is a property).
+        *_on("urllib3.HTTPResponse@stream", "read read1 read_chunked readinto stream json "
+                                            "__iter__ data"),
         alternative="httpx.AsyncClient",
     ),
     # Other sync HTTP / websocket / RPC clients.

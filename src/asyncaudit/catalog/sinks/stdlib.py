@@ -59,6 +59,7 @@ SINKS: tuple[Sink, ...] = (
         *_on("importlib.metadata", "version metadata distribution distributions "
                                    "entry_points files requires packages_distributions"),
         "importlib.metadata.Distribution.from_name", "importlib.metadata.Distribution.discover",
+        *_on("importlib.metadata.Distribution", "metadata version entry_points files requires"),
         "importlib.metadata.EntryPoint.load",
         alternative="read the metadata once at startup, or offload it",
     ),
