@@ -12,7 +12,7 @@ from pathlib import Path
 
 from asyncaudit.model import Finding, Severity
 
-EXPECT = re.compile(r"#\s*(AA\d{3})(?:\[(Critical|High|Medium|Low)\])?:\s*(\d+)\s+([\w.,<>\[\]\s-]+?)\s*(?=#|$)")
+EXPECT = re.compile(r"#\s*(AA\d{3})(?:\[(Critical|High|Medium|Low)\])?:\s*(\d+)\s+([\w.,<>\[\]@\s-]+?)\s*(?=#|$)")
 _SEVERITY = {s.label: s for s in Severity}
 _ANGLED = re.compile(r"<(\w+)>")  # `<lambda>` in a qualified name: not a hop separator
 

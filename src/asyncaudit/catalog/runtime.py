@@ -92,6 +92,8 @@ AVAILABILITY: dict[str, Availability] = {
     "_thread.lock": Availability(since=(3, 13)),
     # removed in a Python version
     "telnetlib": Availability(until=(3, 13)),
+    "nntplib": Availability(until=(3, 13)),
+    "fcntl": Availability(platform="Unix"),
     "imp": Availability(until=(3, 12)),
     "pkgutil.find_loader": Availability(until=(3, 14)),
     "pkgutil.get_loader": Availability(until=(3, 14)),

@@ -359,6 +359,8 @@ TYPES: dict[str, KnownType] = {
         KnownType("imaplib.IMAP4_SSL", bases=("imaplib.IMAP4",)),
         KnownType("imaplib.IMAP4_stream", bases=("imaplib.IMAP4",)),
         KnownType("telnetlib.Telnet"),
+        KnownType("nntplib.NNTP"),
+        KnownType("nntplib.NNTP_SSL", bases=("nntplib.NNTP",)),
         # Any attribute of a proxy is a remote method; calling it is the request.
         KnownType("xmlrpc.client.ServerProxy", attributes={"*": "xmlrpc.client._Method"}),
         KnownType("xmlrpc.client.Server", bases=("xmlrpc.client.ServerProxy",)),
@@ -1063,6 +1065,7 @@ MODULE_ALIASES: dict[str, str] = {
     "requests.api": "requests",
     "requests.sessions": "requests",
     "requests.models": "requests",
+    "httpx2": "httpx",  # pydantic's fork keeps httpx's API (flake8-async treats them as one)
     "httpx._api": "httpx",
     "httpx._client": "httpx",
     "httpx._models": "httpx",

@@ -66,10 +66,10 @@ SINKS: tuple[Sink, ...] = (
 
     # ---------------------------------------------------------------- file -------
     # builtins / io / os: opening, reading and writing files and pipes.
-    # `os.fdopen` only wraps an fd (its result's reads are the sinks).
+    # `os.fdopen(fd)` is `io.open(fd)`: an fstat, an lseek in append mode, then the reads.
     *_sinks(
         "file",
-        "builtins.open", "io.open", "io.open_code",
+        "builtins.open", "io.open", "io.open_code", "os.fdopen",
         *_on("os", "open read write pread pwrite readv writev preadv pwritev sendfile "
                    "copy_file_range splice fsync fdatasync truncate ftruncate posix_fallocate"),
         *_on("io.TextIOWrapper", _TEXT_IO),
@@ -242,6 +242,10 @@ SINKS: tuple[Sink, ...] = (
         "telnetlib.Telnet",
         *_on("telnetlib.Telnet", "open read_until read_all read_some write expect "
                                  "interact"),
+        "nntplib.NNTP",
+        *_on("nntplib.NNTP", "login starttls capabilities list newgroups newnews group "
+                             "article head body over xover stat next last post ihave date "
+                             "help descriptions description quit"),
         "xmlrpc.client._Method.__call__",
     ),
     # ---------------------------------------------------------------- wait -------
@@ -257,6 +261,8 @@ SINKS: tuple[Sink, ...] = (
     # Waiting for a signal.
     *_sinks("wait", *_on("signal", "pause sigwait sigwaitinfo sigtimedwait"),
             alternative="loop.add_signal_handler"),
+    # Advisory file locks: without LOCK_NB the call waits until the lock is granted.
+    *_sinks("wait", "fcntl.flock", "fcntl.lockf", alternative="filelock.AsyncFileLock"),
     # queue: `get` waits for an item.  `put` is not listed: it waits only on a bounded
     # queue, and the default (maxsize=0) never does — an unknown bound is not a finding.
     *_sinks("wait", "queue.Queue.get", "queue.Queue.join",
