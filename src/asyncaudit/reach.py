@@ -332,7 +332,8 @@ def _drop_handle_operations(by_site: dict[int, dict[str, Chain]]) -> None:
     if not opens:
         return
     for i in [i for i, chains in by_site.items()
-              if all(len(c.hops) == 1 and c.sink.startswith(_HANDLE_PREFIXES) for c in chains.values())]:
+              if all(len(c.hops) == 1 and c.sink.startswith(_HANDLE_PREFIXES) and c.sink not in _OPENERS
+                     for c in chains.values())]:
         del by_site[i]
 
 
