@@ -11,3 +11,9 @@ collect_ignore = ["fixtures"]
 @pytest.fixture(autouse=True)
 def _cache_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ASYNCAUDIT_CACHE_DIR", str(tmp_path_factory.mktemp("asyncaudit_cache")))
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    # flake8-async's --generate-autofix: rewrite tests/fixtures/autofix/fixed/ from the code
+    parser.addoption("--generate-autofix", action="store_true",
+                     help="regenerate the golden --fix outputs in tests/fixtures/autofix/fixed/")

@@ -28,6 +28,7 @@ follow-libraries = true
 jobs = 0                              # 0 = all cores
 cache = true
 cache-dir = ".asyncaudit_cache"
+fix-offloader = "auto"                # check --fix: auto | asyncio | executor | anyio | trio | hass
 # sync functions that run on the event loop, and sync entry points that may call asyncio.run()
 loop-decorators = ["myapp.events.on_loop"]
 entry-points = ["myapp.cli.main"]
@@ -73,7 +74,7 @@ def test_defaults_list_every_option_once() -> None:
     assert list(DEFAULTS) == [
         "include", "exclude", "select", "ignore", "fail-on", "extra-sinks", "extra-offloaders",
         "extra-registrars", "loop-decorators", "entry-points", "severity-overrides", "python",
-        "follow-libraries", "jobs", "cache", "cache-dir",
+        "follow-libraries", "jobs", "cache", "cache-dir", "fix-offloader",
     ]
     assert DEFAULTS["fail-on"] == "low" and DEFAULTS["follow-libraries"] is True
     assert DEFAULTS["jobs"] == 0 and DEFAULTS["cache"] is True and DEFAULTS["python"] is None

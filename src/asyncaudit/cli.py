@@ -28,6 +28,10 @@ class ExitCode(enum.IntEnum):
     ERROR = 2
 
 
+class _UsageError(Exception):
+    """A combination of options that argparse cannot express; exit 2."""
+
+
 def _csv(value: str) -> tuple[str, ...]:
     return tuple(v.strip() for v in value.split(",") if v.strip())
 
@@ -79,10 +83,20 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--report-unused-ignores", action="store_true",
                        help="report `# asyncaudit: ignore` comments that silence nothing (and fail on them)")
     changed = check.add_mutually_exclusive_group()
-    changed.add_argument("--diff", action="store_true",
+    changed.add_argument("--changed", action="store_true",
                          help="only findings whose boundary or chain touches uncommitted changes")
     changed.add_argument("--since", metavar="REV",
                          help="only findings whose boundary or chain touches lines changed since REV")
+    fixing = check.add_argument_group("fixes")
+    fixing.add_argument("--fix", action="store_true", help="rewrite fixable findings in place (safe fixes)")
+    fixing.add_argument("--unsafe-fixes", action="store_true",
+                        help="with --fix: apply unsafe fixes too; without: count them as available")
+    fixing.add_argument("--fix-only", action="store_true",
+                        help="apply fixes, report nothing else, exit 0 (implies --fix)")
+    # ruff's meaning: with --fix, print the fixes as a unified diff and write nothing.
+    # Alone, --diff keeps its earlier meaning (--changed) for existing scripts, with a warning.
+    fixing.add_argument("--diff", action="store_true",
+                        help="with --fix: print a unified diff of the fixes instead of writing them")
 
     audit = sub.add_parser("audit", help="write the standards audit report (score, violations, evidence)")
     _analysis_options(audit)
@@ -167,9 +181,36 @@ def _root(config) -> Path:  # noqa: ANN001
     return config.source.parent if config.source is not None else Path.cwd()
 
 
+def _filtered(findings: list, args: argparse.Namespace, paths: list[str], root: Path) -> tuple[list, int]:
+    """The findings `check` reports (not in the baseline, touching the changed lines), and
+    how many the baseline hid."""
+    known = 0
+    if args.baseline:
+        from asyncaudit.baseline import load_baseline
+
+        before = len(findings)
+        findings = load_baseline(Path(args.baseline)).filter_new(findings, root)
+        known = before - len(findings)
+    if args.changed or args.since:
+        from asyncaudit.changes import changed_lines, touches
+
+        changed = changed_lines(args.since, Path(paths[0]) if Path(paths[0]).is_dir() else Path.cwd())
+        findings = [f for f in findings if touches(f, changed)]
+    return findings, known
+
+
 def _check(args: argparse.Namespace) -> int:
     from asyncaudit.report import FORMATTERS
 
+    if args.fix_only:
+        args.fix = True
+    fixing = args.fix
+    if args.diff and not fixing:
+        if args.since:
+            raise _UsageError("argument --diff: not allowed with argument --since (use --changed)")
+        print("asyncaudit: warning: `--diff` without `--fix` is deprecated: use `--changed` "
+              "(with --fix, --diff prints the fixes as a diff)", file=sys.stderr)
+        args.changed, args.diff = True, False
     config = _make_config(args)
     paths = config.targets(args.paths)
     result = _analyze(paths, config, audit=False)
@@ -188,17 +229,36 @@ def _check(args: argparse.Namespace) -> int:
         n = write_baseline(Path(args.write_baseline), result.findings, root)
         print(f"wrote {n} finding{'s' if n != 1 else ''} to {args.write_baseline}")
         return ExitCode.CLEAN
-    if args.baseline:
-        from asyncaudit.baseline import load_baseline
+    result.findings, known = _filtered(result.findings, args, paths, root)
+    from asyncaudit import fix
+    from asyncaudit.fix.report import fixable_hint, relative, summary
+    from asyncaudit.report.text import diagnostic_line
 
-        before = len(result.findings)
-        result.findings = load_baseline(Path(args.baseline)).filter_new(result.findings, root)
-        known = before - len(result.findings)
-    if args.diff or args.since:
-        from asyncaudit.changes import changed_lines, touches
-
-        changed = changed_lines(args.since, Path(paths[0]) if Path(paths[0]).is_dir() else Path.cwd())
-        result.findings = [f for f in result.findings if touches(f, changed)]
+    if fixing:
+        run = fix.plan(result.findings, offloader=config.fix_offloader, defs=result.defs)
+        result.findings = run.findings
+    elif result.findings:
+        cache_dir = (os.environ.get("ASYNCAUDIT_CACHE_DIR") or config.cache_dir) if config.cache else None
+        result.findings = fix.annotate(result.findings, offloader=config.fix_offloader, defs=result.defs,
+                                       cache_dir=cache_dir)
+    if fixing:
+        run.apply(unsafe=args.unsafe_fixes)
+        for d in run.diagnostics:
+            print(diagnostic_line(d), file=sys.stderr)
+        if args.diff:
+            sys.stdout.write(run.diff(relative))
+            print(summary(run, run.findings, unsafe=args.unsafe_fixes, would=True), file=sys.stderr)
+            return ExitCode.FINDINGS if any(o.changed for o in run.outcomes) else ExitCode.CLEAN
+        if run.write():
+            # the rest of the report is about the files as they are now: analyze them again
+            dropped = run.dropped_keys()
+            result = _analyze(paths, config, audit=False)
+            result.findings = fix.plan(_filtered(result.findings, args, paths, root)[0],
+                                       offloader=config.fix_offloader, defs=result.defs, dropped=dropped).findings
+        outcome = summary(run, result.findings, unsafe=args.unsafe_fixes)
+        if args.fix_only:
+            print(outcome, file=sys.stderr)
+            return ExitCode.CLEAN
     rendered = FORMATTERS[args.format](result)
     if args.output:
         with open(args.output, "w", encoding="utf-8") as fh:
@@ -207,6 +267,13 @@ def _check(args: argparse.Namespace) -> int:
         sys.stdout.write(rendered)
     if args.format not in ("text", "github"):
         _warn(result)
+    out = sys.stdout if args.format == "text" and not args.output else sys.stderr
+    if fixing:
+        print(outcome, file=out)
+    else:
+        hint = fixable_hint(result.findings, unsafe=args.unsafe_fixes)
+        if hint:
+            print(hint, file=out)
     if args.baseline and known:
         print(f"{known} finding{'s' if known != 1 else ''} already in the baseline not shown", file=sys.stderr)
     unused = result.unused_ignores if args.report_unused_ignores else []
@@ -298,6 +365,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "explain":
             return _explain(args.code)
         parser.print_help()
+        return ExitCode.ERROR
+    except _UsageError as exc:
+        print(f"asyncaudit check: error: {exc}", file=sys.stderr)
         return ExitCode.ERROR
     except (ConfigError, BaselineError) as exc:
         print(f"asyncaudit: error: {exc}", file=sys.stderr)

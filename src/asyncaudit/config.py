@@ -55,7 +55,11 @@ DEFAULTS: dict[str, object] = {
     "jobs": 0,  # worker processes; 0 = all cores
     "cache": True,
     "cache-dir": ".asyncaudit_cache",
+    "fix-offloader": "auto",  # what `check --fix` offloads with: auto | asyncio | executor | anyio | trio | hass
 }
+
+#: The values of `fix-offloader` (see asyncaudit.fix.offload).
+FIX_OFFLOADERS: tuple[str, ...] = ("auto", "asyncio", "executor", "anyio", "trio", "hass")
 
 SEVERITIES: tuple[str, ...] = tuple(s.name.lower() for s in Severity)  # low .. critical
 
@@ -169,6 +173,12 @@ def _severity(value: object, where: str) -> str:
     if type(value) is str and value.lower() in SEVERITIES:
         return value.lower()
     raise ConfigError(f"{where}: expected one of {', '.join(SEVERITIES)}, got {_show(value)}")
+
+
+def _fix_offloader(value: object, where: str) -> str:
+    if type(value) is str and value.lower() in FIX_OFFLOADERS:
+        return value.lower()
+    raise ConfigError(f"{where}: expected one of {', '.join(FIX_OFFLOADERS)}, got {_show(value)}")
 
 
 def _is_qualname(name: str) -> bool:
@@ -293,6 +303,7 @@ _VALIDATORS: dict[str, Callable[[object, str], object]] = {
     "jobs": _count,
     "cache": _bool,
     "cache-dir": _string,
+    "fix-offloader": _fix_offloader,
 }
 assert _VALIDATORS.keys() == DEFAULTS.keys()
 
@@ -496,6 +507,7 @@ class Config:
     cache: bool = True
     cache_dir: str = ".asyncaudit_cache"
     source: Path | None = None  # the configuration file used, if any
+    fix_offloader: str = "auto"  # `check --fix` only: never changes the analysis
 
     def __post_init__(self) -> None:
         # callers pass lists (argparse `append`) as readily as tuples
@@ -615,6 +627,7 @@ def from_options(options: Mapping[str, object], source: Path | None = None) -> C
         severity_overrides={k: Severity[v.upper()] for k, v in o["severity-overrides"].items()},
         cache=o["cache"],
         cache_dir=o["cache-dir"],
+        fix_offloader=o["fix-offloader"],
         source=source,
     )
 
@@ -662,6 +675,7 @@ def make_config(paths: Sequence[str | os.PathLike[str]], cli_options: Mapping[st
 
 __all__ = [
     "DEFAULTS",
+    "FIX_OFFLOADERS",
     "MISSING",
     "SEVERITIES",
     "Config",

@@ -65,6 +65,27 @@ class RuntimeMark:
 
 
 @dataclass(frozen=True, slots=True)
+class Edit:
+    """Replace the text of `location` (an empty span inserts) with `text`."""
+
+    location: Location
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    """How `check --fix` resolves a finding: `safe` (applied by `--fix`), `unsafe` (only
+    with `--unsafe-fixes`) or `none`.  `description` says what the fix does, `reason`
+    why it is unsafe or why there is none.  `edits` are against the file as analyzed,
+    the import line included."""
+
+    applicability: str  # safe | unsafe | none
+    description: str = ""
+    reason: str = ""
+    edits: tuple[Edit, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Finding:
     """One boundary call site in an event-loop context that blocks."""
 
@@ -80,6 +101,7 @@ class Finding:
     recommendation: str
     context: str = "async"  # async | callback
     runtime: RuntimeMark | None = None  # set by `check --runtime FILE` (and the pytest plugin)
+    fix: Fix | None = None  # set by asyncaudit.fix.annotate; None: not planned
 
     @property
     def categories(self) -> tuple[str, ...]:

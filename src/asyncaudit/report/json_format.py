@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 
 from asyncaudit import __version__
-from asyncaudit.model import AnalysisResult, Location
+from asyncaudit.model import AnalysisResult, Fix, Location
 
 SCHEMA_VERSION = 1
 
@@ -17,6 +17,13 @@ SCHEMA_VERSION = 1
 def _loc(loc: Location) -> dict[str, object]:
     return {"path": loc.path, "line": loc.line, "column": loc.column,
             "end_line": loc.end_line, "end_column": loc.end_column}
+
+
+def _fix(fix: Fix | None) -> dict[str, object] | None:
+    if fix is None:
+        return None
+    return {"applicability": fix.applicability, "description": fix.description, "reason": fix.reason,
+            "edits": [{"location": _loc(e.location), "text": e.text} for e in fix.edits]}
 
 
 def as_dict(result: AnalysisResult) -> dict[str, object]:
@@ -36,6 +43,7 @@ def as_dict(result: AnalysisResult) -> dict[str, object]:
                 "function": f.function,
                 "context": f.context,
                 "callee": f.callee,
+                "fix": _fix(f.fix),
                 "chains": [
                     {
                         "category": c.category,

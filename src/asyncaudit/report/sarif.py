@@ -12,7 +12,7 @@ from pathlib import Path
 
 from asyncaudit import __version__
 from asyncaudit.baseline import fingerprints
-from asyncaudit.model import AnalysisResult, Location, Severity
+from asyncaudit.model import AnalysisResult, Fix, Location, Severity
 from asyncaudit.rules import ALL_RULES as RULES
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -47,6 +47,18 @@ def _location(loc: Location, message: str | None = None) -> dict[str, object]:
     if message:
         out["message"] = {"text": message}
     return out
+
+
+def _fix(fix: Fix) -> dict[str, object]:
+    """A SARIF fix: the edits of `check --fix` as replacements (an empty region inserts)."""
+    by_path: dict[str, list[dict[str, object]]] = {}
+    for e in fix.edits:
+        where = _location(e.location)["physicalLocation"]
+        by_path.setdefault(e.location.path, [where["artifactLocation"]]).append(  # type: ignore[index]
+            {"deletedRegion": where["region"], "insertedContent": {"text": e.text}})  # type: ignore[index]
+    text = fix.description + (f" (unsafe: {fix.reason})" if fix.applicability == "unsafe" else "")
+    return {"description": {"text": text},
+            "artifactChanges": [{"artifactLocation": reps[0], "replacements": reps[1:]} for reps in by_path.values()]}
 
 
 def as_dict(result: AnalysisResult) -> dict[str, object]:
@@ -93,6 +105,10 @@ def as_dict(result: AnalysisResult) -> dict[str, object]:
                                               "tests": list(f.runtime.tests)}
         if flows:
             entry["codeFlows"] = flows
+        if f.fix is not None:
+            entry["properties"]["fix"] = f.fix.applicability  # type: ignore[index]
+            if f.fix.edits:
+                entry["fixes"] = [_fix(f.fix)]
         results.append(entry)
     notifications = [
         {"level": "warning", "message": {"text": d.message},

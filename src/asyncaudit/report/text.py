@@ -40,6 +40,9 @@ def finding_lines(f: Finding) -> list[str]:
     if f.runtime is not None:
         lines.append(f"    runtime: {runtime_text(f.runtime)}")
     lines.append(f"    help: {f.recommendation}")
+    if f.fix is not None and f.fix.applicability != "none":
+        unsafe = f" (unsafe: {f.fix.reason})" if f.fix.applicability == "unsafe" else ""
+        lines.append(f"    fix: {f.fix.description}{unsafe}")
     return lines
 
 

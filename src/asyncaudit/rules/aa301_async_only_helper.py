@@ -44,6 +44,9 @@ async def download(path: Path) -> dict:
 Callers are those the analysis resolved; a helper also called through an unresolved
 receiver (or from code outside the audited tree) may have sync callers too. A helper
 handed to an offloader anywhere is left alone: it is used as a sync function on purpose.
+
+## Fix safety
+No automatic fix.
 """
 
 from __future__ import annotations

@@ -38,6 +38,9 @@ def load_agent_profile_sync(path: Path) -> str:
 async def load_agent_profile(path: Path) -> str:
     return await asyncio.to_thread(load_agent_profile_sync, path)
 ```
+
+## Fix safety
+No automatic fix.
 """
 
 from __future__ import annotations

@@ -38,6 +38,9 @@ async def fetch_all(urls: list[str]) -> list[bytes]:
 def main() -> None:
     print(asyncio.run(fetch_all(["https://example.com"])))
 ```
+
+## Fix safety
+No automatic fix.
 """
 
 from __future__ import annotations

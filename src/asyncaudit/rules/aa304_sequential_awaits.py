@@ -41,6 +41,9 @@ async def translate_all(scenes: list[str]) -> list[str]:
 ## Known problems
 Order of side effects changes, and the awaited calls may share state the analysis does
 not see (a connection that allows one request at a time): review before changing.
+
+## Fix safety
+No automatic fix.
 """
 
 from __future__ import annotations

@@ -37,6 +37,9 @@ async def on_signup(user: str) -> None:
 ```
 or keep a reference (`self._tasks.add(task); task.add_done_callback(self._tasks.discard)`).
 TaskGroup and nursery `create_task`/`start_soon` calls are not reported.
+
+## Fix safety
+No automatic fix.
 """
 
 from __future__ import annotations

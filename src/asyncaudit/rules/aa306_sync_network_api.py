@@ -50,6 +50,9 @@ Only reported in codebases that have async code. Framework contracts are left al
 methods that extend an external class or override a base class's method, top-level
 functions whose name is defined in three or more modules (plugin hooks such as
 `setup_platform`), and functions handed to an offloader anywhere.
+
+## Fix safety
+No automatic fix.
 """
 
 from __future__ import annotations

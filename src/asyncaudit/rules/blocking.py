@@ -231,14 +231,36 @@ sync callee to its leaf I/O.
 ## Severity
 Base {severity}; +1 when repeated per item (in a loop), +1 on a request or long-running
 pipeline path, -1 on startup-only code; test code is Low.
-"""
+
+## Fix safety
+`check --fix` rewrites the boundary in place: `helper(a, k=v)` becomes
+`await asyncio.to_thread(helper, a, k=v)`, with the project's offloader
+(`hass.async_add_executor_job`, `anyio`/`trio.to_thread.run_sync`, or `fix-offloader`)
+and `import asyncio` added when missing. Safe when the value keeps its place and the
+arguments are still evaluated once on the loop; unsafe (`--unsafe-fixes` only) inside a
+`with` that holds a lock or file, when the arguments await, beside tasks that share its
+names, and in a sync loop callback (the work is only scheduled with
+`loop.run_in_executor`). No fix where `await` is not legal (lambda, generator
+expression) or when the result is a file or context manager used on the loop.
+{fix_note}"""
+
+_FIX_NOTES = {  # what the fix does differently for the category, a paragraph of its own
+    "sleep": "`time.sleep(x)` has a drop-in: `await asyncio.sleep(x)` (safe).\n",
+    "dirwalk": "A lazy iterator (`Path.glob`, `os.walk`, a generator) is run to the end in the\n"
+               "worker, `await asyncio.to_thread(lambda: list(...))`: unsafe.\n",
+    "database": "sqlite3 objects work only in the thread that made them: unsafe.\n",
+    "wait": "`with lock:` is not fixed; an offloaded `Lock.acquire()` is unsafe; `RLock` and\n"
+            "`Condition` are not fixed.\n",
+    "file": "An `open()` whose file is then read or written on the loop is not fixed.\n",
+}
 
 
 def _doc(c: Category) -> str:
     bad, good = _EXAMPLES[c.key]
     why = f"\n{_WHY[c.key]}\n" if c.key in _WHY else ""
     return _TEMPLATE.format(code=c.code, name=c.rule, title=c.title, bad=bad, good=good, why=why,
-                            advice="Alternatives", advice_text=c.advice, severity=c.severity.label)
+                            advice="Alternatives", advice_text=c.advice, severity=c.severity.label,
+                            fix_note="\n" + _FIX_NOTES[c.key] if c.key in _FIX_NOTES else "")
 
 
 BLOCKING_RULES: tuple[Rule, ...] = tuple(
@@ -294,5 +316,10 @@ async def compute() -> int:
 async def handler() -> int:
     return await compute()
 ```
+
+## Fix safety
+At the boundary, `asyncio.run(work())` and `loop.run_until_complete(work())` become
+`await work()`: unsafe, as the coroutine then runs on this loop, in this task's context.
+Reached through sync helpers: no fix.
 """,
 )
