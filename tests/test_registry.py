@@ -23,6 +23,24 @@ def test_rule_is_documented_tested_and_listed(rule) -> None:  # noqa: ANN001
         assert section in rule.doc, f"{rule.code} docs lack {section!r}"
     assert rule.code in EXPECTED_CODES, f"no fixture expects {rule.code}"
     assert rule.code in (ROOT / "README.md").read_text(encoding="utf-8")
+    own = FIXTURES / "rules" / f"{rule.code}.py"
+    assert own.is_file(), f"{rule.code} has no fixture file of its own ({own.name})"
+    assert re.search(rf"#\s*{rule.code}(?:\[\w+\])?:", own.read_text(encoding="utf-8")), \
+        f"{own.name} expects no {rule.code} finding"
+
+
+_CODE_NAMED = re.compile(r"^(AA\d{3})(?:_\w+)?(?:\.py)?$")
+
+
+def test_fixtures_named_by_code_name_a_rule() -> None:
+    """`fixtures/rules/AA302_method.py`, `fixtures/projects/AA306_plugin_hooks/`: the code
+    in a fixture's name is a registered rule's (a variant may hold negatives only)."""
+    codes = {r.code for r in ALL_RULES}
+    named = [p for p in [*(FIXTURES / "rules").iterdir(), *(FIXTURES / "projects").iterdir()]
+             if _CODE_NAMED.match(p.name)]
+    assert named
+    for p in named:
+        assert _CODE_NAMED.match(p.name).group(1) in codes, f"{p.name}: no such rule"
 
 
 class _Desugar(ast.NodeTransformer):
