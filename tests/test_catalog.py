@@ -12,6 +12,7 @@ from types import ModuleType
 import pytest
 
 from asyncaudit.catalog import FUNCTION_RETURNS, SINKS, TYPES
+from asyncaudit.catalog.blocking import NOT_SINKS
 from asyncaudit.catalog.runtime import C_TYPE, INDIRECT, PATCH_VALUES, SETATTR, availability
 from asyncaudit.catalog.sinks import cloud, data, db, http, llm, stdlib
 
@@ -160,3 +161,85 @@ def test_installed_third_party_sinks_exist(name: str) -> None:
     # pkg_resources in the test environment)
     _, obj = _lookup(name)
     assert obj is not _MISSING, f"{name} does not exist in the installed package"
+
+
+# The lists of the tools users already trust, as asyncio semantics read them: each name
+# must be a sink (directly or through a base type in TYPES) or be listed in NOT_SINKS with
+# its reason.  flake8-async ASYNC210-ASYNC251 and ruff ASYNC2xx, blockbuster's wrapped
+# functions, Home Assistant's block_async_io (2024.12), aiocop's audit events and patches.
+_HTTP = "get options head post put patch delete request"
+_FLOOR = {
+    "flake8-async ASYNC210": [*(f"requests.{m}" for m in _HTTP.split()), *(f"httpx.{m}" for m in _HTTP.split()),
+                              "urllib3.request", "urllib.request.urlopen"],
+    "flake8-async ASYNC212": [*(f"httpx.Client.{m}" for m in (_HTTP + " send stream close").split()),
+                              *(f"urllib3.{pool}.{m}" for pool in ("PoolManager", "ProxyManager", "HTTPConnectionPool",
+                                                                   "HTTPSConnectionPool")
+                                for m in "request urlopen request_encode_url request_encode_body".split())],
+    "flake8-async ASYNC220-222": ["subprocess.Popen", "os.popen", "os.system", "os.posix_spawn", "os.posix_spawnp",
+                                  *(f"subprocess.{f}" for f in
+                                    "run call check_call check_output getoutput getstatusoutput".split()),
+                                  *(f"os.spawn{s}" for s in "l le lp lpe v ve vp vpe".split()),
+                                  *(f"os.{w}" for w in "wait wait3 wait4 waitid waitpid".split())],
+    "flake8-async ASYNC230-232": ["builtins.open", "io.open", "io.open_code", "os.fdopen",
+                                  *(f"{t}.{m}" for t in ("io.TextIOWrapper", "io.BufferedReader", "io.BufferedWriter",
+                                                         "io.BufferedRandom")
+                                    for m in "read readline readlines write writelines flush".split())],
+    "flake8-async ASYNC240 / ruff": [*(f"os.path.{f}" for f in
+                                       "islink lexists ismount realpath exists isdir isfile getatime getctime "
+                                       "getmtime getsize samefile sameopenfile normpath relpath abspath "
+                                       "expanduser".split()),
+                                     *(f"pathlib.Path.{m}" for m in
+                                       "exists is_file is_dir is_symlink stat lstat resolve mkdir unlink rmdir touch "
+                                       "chmod owner group readlink samefile rename replace iterdir glob rglob "
+                                       "read_text read_bytes write_text write_bytes absolute cwd home "
+                                       "expanduser".split())],
+    "flake8-async ASYNC250/251": ["builtins.input", "time.sleep"],
+    "ruff ASYNC210": ["requests.connect", "requests.trace", "httpx.connect", "httpx.trace"],
+    "blockbuster": ["time.sleep", "builtins.input",
+                    *(f"os.{f}" for f in "statvfs rename remove rmdir link symlink listdir access getcwd stat "
+                                         "mkdir replace readlink sendfile unlink scandir read write".split()),
+                    *(f"os.path.{f}" for f in "ismount samestat sameopenfile islink abspath".split()),
+                    "io.BufferedReader.read", "io.BufferedWriter.write", "io.BufferedRandom.read",
+                    "io.BufferedRandom.write", "io.TextIOWrapper.read", "io.TextIOWrapper.write",
+                    *(f"socket.socket.{m}" for m in
+                      "connect accept send sendall sendto recv recv_into recvfrom recvfrom_into recvmsg".split()),
+                    *(f"ssl.SSLSocket.{m}" for m in "write send read recv".split()),
+                    *(f"sqlite3.Cursor.{m}" for m in
+                      "execute executemany executescript fetchone fetchmany fetchall".split()),
+                    *(f"sqlite3.Connection.{m}" for m in "execute executemany executescript commit rollback".split()),
+                    "threading.Lock.acquire", "threading.Lock.acquire_lock"],
+    "Home Assistant block_async_io": ["http.client.HTTPConnection.putrequest", "time.sleep", "glob.glob", "glob.iglob",
+                                      "os.walk", "os.listdir", "os.scandir", "builtins.open", "importlib.import_module",
+                                      *(f"ssl.SSLContext.{m}" for m in
+                                        "load_default_certs load_verify_locations load_cert_chain".split()),
+                                      *(f"pathlib.Path.{m}" for m in
+                                        "open read_text read_bytes write_text write_bytes".split())],
+    "aiocop": ["socket.getaddrinfo", "socket.getnameinfo", "socket.gethostbyname", "socket.gethostbyaddr",
+               "builtins.open", "tempfile.mkdtemp", "tempfile.mkstemp", "os.fwalk", "pathlib.Path.glob",
+               "pathlib.Path.rglob", "os.truncate", "shutil.copyfile", "shutil.copymode", "shutil.copystat",
+               "shutil.move", "shutil.copytree", "shutil.rmtree", "fcntl.flock", "fcntl.lockf",
+               "http.client.HTTPConnection.connect", "urllib.request.urlopen", "ftplib.FTP.connect",
+               "smtplib.SMTP.connect", "poplib.POP3", "imaplib.IMAP4", "nntplib.NNTP", "os.system", "os.posix_spawn",
+               "os.execv", "os.fork", "subprocess.Popen", "os.kill", "sqlite3.connect", "builtins.input",
+               "builtins.__import__", "syslog.syslog", "syslog.openlog", "os.getcwd", "os.path.abspath",
+               "socket.socket.connect_ex", "socket.socket.bind", "socket.socket.sendmsg"],
+}
+
+
+def _covered(name: str) -> bool:
+    from asyncaudit.resolve import _type_bases
+
+    if name in SINKS:
+        return True
+    owner, _, meth = name.rpartition(".")
+    return any(f"{b}.{meth}" in SINKS for b in _type_bases(owner))
+
+
+@pytest.mark.parametrize("source", sorted(_FLOOR))
+def test_floor_of_trusted_tools(source: str) -> None:
+    missing = [n for n in _FLOOR[source] if not _covered(n) and n not in NOT_SINKS]
+    assert not missing, f"{source}: neither a sink nor in NOT_SINKS: {missing}"
+
+
+def test_not_sinks_are_not_sinks() -> None:
+    assert not [n for n in NOT_SINKS if _covered(n)]

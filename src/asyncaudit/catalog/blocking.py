@@ -103,3 +103,32 @@ NONBLOCKING_ARGS: dict[str, tuple[tuple[str, int, object], ...]] = {
     "queue.SimpleQueue.get": (("block", 0, False), ("timeout", 1, 0)),
     "concurrent.futures.Future.result": (("timeout", 0, 0),),
 }
+
+
+# Names other tools flag (flake8-async, ruff, blockbuster, Home Assistant's loop guard,
+# aiocop) that are deliberately not sinks, with the reason: they do not block, or do not
+# exist.  Kept as data so that the decision is visible and tested (tests/test_catalog.py).
+NOT_SINKS: dict[str, str] = {
+    **dict.fromkeys(("os.getcwd", "os.path.abspath", "os.path.relpath", "pathlib.Path.absolute",
+                     "pathlib.Path.cwd"),
+                    "getcwd is answered by the kernel from memory, no disk I/O"),
+    **dict.fromkeys(("os.path.normpath", "os.path.normcase", "os.path.samestat",
+                     "pathlib.PurePath.full_match", "pathlib.Path.from_uri"),
+                    "pure computation on strings or on stat results already read"),
+    **dict.fromkeys(("os.path.expanduser", "pathlib.Path.expanduser", "pathlib.Path.home"),
+                    "reads $HOME from the environment"),
+    **dict.fromkeys(("requests.connect", "requests.trace", "httpx.connect", "httpx.trace"),
+                    "no such function (ruff ASYNC210 lists them)"),
+    "httpx.Client.close": "closes the pooled sockets without waiting on the peer",
+    "http.client.HTTPConnection.putrequest":
+        "only formats the request line into a buffer; Home Assistant patches it as the choke "
+        "point of every stdlib HTTP request (connect/send/getresponse are the sinks)",
+    "os.fork": "copies the process's page tables: CPU work, not a wait on I/O",
+    "os.kill": "sends a signal and returns",
+    "socket.socket.bind": "binds locally, never waits on a peer",
+    **dict.fromkeys(("syslog.syslog", "syslog.openlog"),
+                    "logging: accepted practice, like the logging module"),
+    "importlib.resources.files":
+        "imports its anchor only when given a module name that is not loaded; almost always "
+        "called with the calling package (the Traversable's reads are the sinks)",
+}
