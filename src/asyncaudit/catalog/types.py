@@ -25,6 +25,10 @@ Conventions (what the resolver must implement for these entries to work):
 * `enter` is the type bound by `with obj as x`.
 * A type lists only methods whose result matters for reaching a sink; everything else
   resolves to "unknown", never to a sink.
+* `KEYWORD_RETURNS` overrides a call's result type when a literal keyword argument has a
+  given value: `requests.get(url, stream=True)` gives `requests.Response@stream`, a
+  *state variant* (`T@state`, a KnownType whose base is `T`) that carries the sinks of
+  reading a body still on the socket.
 * `MODULE_ALIASES` rewrites a module prefix at a dot boundary, longest key first:
   `openai.resources.chat.completions.completions.Completions` becomes
   `openai.resources.chat.completions.Completions`.  No catalog name starts with a key.
