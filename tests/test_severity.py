@@ -98,9 +98,8 @@ CONTEXTS = [
     ("async_setup_entry", (), (), "svc.app", "startup"),
     ("lifespan", (), (), "svc.app", "startup"),
     ("on_shutdown", (), (), "svc.app", "startup"),
-    pytest.param("__aenter__", (), (), "svc.app", "startup", marks=pytest.mark.xfail(strict=True, reason=(
-        "bug: _STARTUP_NAMES' `^__a?(enter|exit|init)__$` alternative is matched against the name after "
-        "lstrip('_'), so it never matches; __aenter__/__aexit__ come out 'other'"))),
+    ("__aenter__", (), (), "svc.app", "startup"),
+    ("__aexit__", (), (), "svc.app", "startup"),
     ("__init__", (), (), "svc.app", "startup"),
     ("load_config", (), (), "svc.app", "startup"),
     # request wins over startup, startup over pipeline

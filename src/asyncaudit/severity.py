@@ -28,8 +28,8 @@ _PIPELINE_NAMES = re.compile(
     r"execute|dispatch|listen|download|upload|sync|fetch|crawl|ingest|export|tick)(_|$)")
 _STARTUP_NAMES = re.compile(
     r"(^|_)(setup|set_up|init|initialize|initialise|bootstrap|startup|start_up|lifespan|shutdown|"
-    r"teardown|close|stop|configure|migrate|install|load_config|on_startup|on_shutdown)(_|$)"
-    r"|^__a?(enter|exit|init)__$")
+    r"teardown|close|stop|configure|migrate|install|load_config|on_startup|on_shutdown)(_|$)")
+_STARTUP_DUNDERS = frozenset({"__init__", "__enter__", "__exit__", "__aenter__", "__aexit__"})
 _REQUEST_PARAMS = frozenset({"request", "req", "websocket", "ws", "scope"})
 
 
@@ -47,10 +47,12 @@ def context_of(name: str, decorators: tuple[str, ...], params: tuple[str, ...], 
     if is_test_module(module):
         return "test"
     bare = name.lstrip("_").lower()
-    if any(_REQUEST_DECORATORS.search(d) for d in decorators) or _REQUEST_PARAMS & set(params[:3]) \
+    # a route decorator usually takes arguments: `@app.get("/items")` is written `app.get()`
+    if any(_REQUEST_DECORATORS.search(d.removesuffix("()")) for d in decorators) \
+            or _REQUEST_PARAMS & set(params[:3]) \
             or _REQUEST_NAMES.search(bare):
         return "request"
-    if _STARTUP_NAMES.search(bare):
+    if name in _STARTUP_DUNDERS or _STARTUP_NAMES.search(bare):
         return "startup"
     if _PIPELINE_NAMES.search(bare.removeprefix("async_")):
         return "pipeline"
