@@ -41,9 +41,9 @@ SINKS: tuple[Sink, ...] = (
         "urllib3.request",
         *_each("urllib3.PoolManager urllib3.HTTPConnectionPool",
                "request urlopen request_encode_url request_encode_body"),
-        # `preload_content=False`: reads come from the socket (`.data` is a property).
+        # `preload_content=False`: reads come from the socket.
         *_on("urllib3.HTTPResponse@stream", "read read1 read_chunked readinto stream json "
-                                            "__iter__ data"),
+                                            "__iter__"),
         alternative="httpx.AsyncClient",
     ),
     # Other sync HTTP / websocket / RPC clients.
