@@ -6,6 +6,7 @@ Stage: fix.  See the package docstring for the order of operations.
 from __future__ import annotations
 
 import difflib
+import functools
 import os
 import warnings
 from collections import Counter
@@ -136,7 +137,7 @@ def plan(findings: Sequence[Finding], *, offloader: str = "auto",
 
     trees: dict[str, object] = {}
 
-    @_memo
+    @functools.cache
     def generator(qualname: str) -> str | None:
         where = defs.get(qualname)
         if where is None:
@@ -173,16 +174,6 @@ def plan(findings: Sequence[Finding], *, offloader: str = "auto",
             p.applicability, p.reason, p.build, p.description = NONE, f"the fix was dropped: {why}", None, ""
         run.findings[i] = replace(p.finding, fix=_fix_of(p))
     return run
-
-
-def _memo(fn: Callable[[str], str | None]) -> Callable[[str], str | None]:
-    cache: dict[str, str | None] = {}
-
-    def wrapped(q: str) -> str | None:
-        if q not in cache:
-            cache[q] = fn(q)
-        return cache[q]
-    return wrapped
 
 
 def _fix_of(p: Plan) -> Fix:

@@ -24,6 +24,7 @@ from typing import NamedTuple
 import libcst as cst
 from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider
 
+from asyncaudit.catalog import CATEGORIES
 from asyncaudit.catalog.loop import LOOP_RUNNERS
 from asyncaudit.fix.offload import Bindings, Offloader, imports_home_assistant
 from asyncaudit.fix.project import minimum_minor
@@ -31,9 +32,9 @@ from asyncaudit.model import Edit, Finding, Location
 
 SAFE, UNSAFE, NONE = "safe", "unsafe", "none"
 
-# codes of the blocking-call rules (AA101-AA110) and nested-event-loop (AA201): the
-# findings that sit at a boundary call; the AA3xx rules have no automatic fix
-_BOUNDARY_CODES = frozenset({f"AA1{n:02d}" for n in range(1, 11)} | {"AA201"})
+# the codes of the catalog's categories (AA1xx, AA201): the findings that sit at a
+# boundary call; the AA3xx rules have no automatic fix
+_BOUNDARY_CODES = frozenset(c.code for c in CATEGORIES.values())
 
 # the drop-in async alternative of a sink, by the offloader's library
 _SLEEP = "time.sleep"
@@ -199,8 +200,6 @@ class FilePlanner:
         return plans
 
     def _plan(self, f: Finding, call: cst.Call | None) -> Plan:
-        if f.code not in _BOUNDARY_CODES:
-            return Plan(f, NONE, "no automatic fix for this rule")
         loc = f.location
         if call is None:
             node = self.scope.starts.get((loc.line, loc.column - 1))
@@ -238,7 +237,7 @@ class FilePlanner:
             return _none(plan, problem)
         unsafe: list[str] = []
         if direct and direct <= LOOP_RUNNERS:
-            return self._plan_nested_loop(plan, call, direct, where)
+            return self._plan_nested_loop(plan, call, direct)
         if direct == {_SLEEP}:
             spelled, need = self.bindings.spell(f"{offloader.sleep_module}.sleep")
             plan.needs = (need,) if need else ()
@@ -269,7 +268,7 @@ class FilePlanner:
             plan.applicability, plan.reason = UNSAFE, unsafe[0]
         return plan
 
-    def _plan_nested_loop(self, plan: Plan, call: cst.Call, direct: set[str], where: _Where) -> Plan:
+    def _plan_nested_loop(self, plan: Plan, call: cst.Call, direct: set[str]) -> Plan:
         args = call.args
         if len(args) != 1 or args[0].keyword is not None or args[0].star:
             return _none(plan, "starts an event loop with options: await the coroutine instead")
@@ -364,7 +363,8 @@ class FilePlanner:
         names = _names(self._statement(target))
         if names:
             for spawn in self._memo(("spawns", id(func.body)), lambda: list(_spawns(func.body))):
-                shared = sorted(names & _names(spawn))
+                shared = sorted(names & self._memo(("spawned", id(spawn)),
+                                                   lambda: set().union(*(_names(a) for a in spawn.args))))
                 if shared:
                     line = self.spans[spawn].line
                     out.append(f"`{shared[0]}` is also used by the task started at line {line}, "
@@ -689,9 +689,28 @@ def _contains(node: cst.CSTNode, kind: type[cst.CSTNode]) -> bool:
 
 
 def _names(node: cst.CSTNode) -> set[str]:
-    """Names the expression reads (the roots of attribute chains included)."""
-    return {n.value for n in _collect(node, cst.Name, nested=True)  # type: ignore[attr-defined]
-            } - {"self", "cls", "None", "True", "False"}
+    """The variables an expression reads: bare names and the roots of attribute chains;
+    not attribute names, keyword names, the names of called functions, or `self`."""
+    skip: set[int] = set()
+    found: list[str] = []
+
+    class V(cst.CSTVisitor):
+        def visit_Attribute(self, n: cst.Attribute) -> None:
+            skip.add(id(n.attr))
+
+        def visit_Arg(self, n: cst.Arg) -> None:
+            if n.keyword is not None:
+                skip.add(id(n.keyword))
+
+        def visit_Call(self, n: cst.Call) -> None:
+            skip.add(id(n.func))
+
+        def visit_Name(self, n: cst.Name) -> None:
+            if id(n) not in skip:
+                found.append(n.value)
+
+    node.visit(V())
+    return set(found) - {"self", "cls", "None", "True", "False"}
 
 
 def _spawns(body: cst.CSTNode) -> Iterator[cst.Call]:

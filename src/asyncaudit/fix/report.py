@@ -66,7 +66,7 @@ def fixable_hint(findings: list[Finding], *, unsafe: bool) -> str:
     risky = sum(1 for f in findings if f.fix is not None and f.fix.applicability == "unsafe")
     if unsafe:
         safe, risky = safe + risky, 0
-    if not safe and not risky:
-        return ""
+    if not safe:
+        return f"{risky} fixable with `--fix --unsafe-fixes`" if risky else ""
     more = f" ({risky} more with `--unsafe-fixes`)" if risky else ""
     return f"{safe} fixable with `--fix`{more}"

@@ -33,7 +33,10 @@ def render(result: AnalysisResult) -> str:
         props = (f"file={_escape(_rel(loc.path), True)},line={loc.line},col={loc.column},"
                  f"endLine={loc.end_line},endColumn={loc.end_column},title={_escape(f'{f.code} {f.rule}', True)}")
         seen = f" (confirmed at runtime: {f.runtime.calls} call(s))" if f.runtime is not None else ""
-        out.append(f"::{_LEVEL[f.severity]} {props}::{_escape(f'{f.message}{seen}{chain}. {f.recommendation}')}")
+        fix = ""
+        if f.fix is not None and f.fix.applicability != "none":
+            fix = f"\nfix ({f.fix.applicability}): {f.fix.description}"
+        out.append(f"::{_LEVEL[f.severity]} {props}::{_escape(f'{f.message}{seen}{chain}. {f.recommendation}{fix}')}")
     for d in result.diagnostics:
         out.append(f"::warning file={_escape(_rel(d.path), True)},line={max(d.line, 1)}::{_escape(d.message)}")
     return "\n".join(out) + ("\n" if out else "")
