@@ -350,3 +350,26 @@ def test_golden_files_compile_before_and_after() -> None:
         ast.parse(case.read_text(encoding="utf-8"))
         ast.parse((GOLDEN / case.name).read_text(encoding="utf-8"))
     assert {p.name for p in GOLDEN.glob("*.py")} == {c.name for c in CASES}
+
+
+def test_summary_lists_unfixed_findings_that_are_no_longer_reported() -> None:
+    """After a fix, the analysis may lose a value's type (`r = await asyncio.to_thread(
+    requests.get, url, stream=True)`): what it found on `r` still blocks, and is listed."""
+    from asyncaudit.fix.report import summary
+    from asyncaudit.model import Finding, Location, Severity
+
+    def finding(line: int, callee: str) -> Finding:
+        return Finding("AA101", "blocking-network", Severity.HIGH, Location("s.py", line, 5, line, 20), "s.f",
+                       callee, (), "", "", "")
+
+    class Run:  # the parts of a FixRun that summary reads
+        applied = [type("P", (), {"finding": finding(5, "requests.get"), "applicability": "safe"})()]
+        outcomes = [type("O", (), {"changed": True})()]
+
+    text = summary(Run(), [], unsafe=False, before=[finding(5, "requests.get"), finding(6, "r.iter_content")])
+    assert text.splitlines() == [
+        "Fixed 1 finding in 1 file; 0 remain.",
+        "1 unfixed finding is no longer reported (a value now passes through an offloader the analysis does "
+        "not follow); still blocking:",
+        "  s.py:6:5: AA101 `r.iter_content` (line before fixing)",
+    ]

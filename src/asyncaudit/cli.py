@@ -249,13 +249,14 @@ def _check(args: argparse.Namespace) -> int:
             sys.stdout.write(run.diff(relative))
             print(summary(run, run.findings, unsafe=args.unsafe_fixes, would=True), file=sys.stderr)
             return ExitCode.FINDINGS if any(o.changed for o in run.outcomes) else ExitCode.CLEAN
+        before = result.findings
         if run.write():
             # the rest of the report is about the files as they are now: analyze them again
             dropped = run.dropped_keys()
             result = _analyze(paths, config, audit=False)
             result.findings = fix.plan(_filtered(result.findings, args, paths, root)[0],
                                        offloader=config.fix_offloader, defs=result.defs, dropped=dropped).findings
-        outcome = summary(run, result.findings, unsafe=args.unsafe_fixes)
+        outcome = summary(run, result.findings, unsafe=args.unsafe_fixes, before=before)
         if args.fix_only:
             print(outcome, file=sys.stderr)
             return ExitCode.CLEAN

@@ -44,7 +44,16 @@ _SLEEP = "time.sleep"
 LAZY_SINKS = frozenset({
     "os.walk", "os.fwalk", "os.scandir", "glob.iglob",
     "pathlib.Path.iterdir", "pathlib.Path.glob", "pathlib.Path.rglob", "pathlib.Path.walk",
+    "concurrent.futures.as_completed",
 })
+
+
+def is_lazy_sink(qualname: str) -> bool:
+    """Listed above, or a method that streams: `Response.iter_content`, `iter_lines`,
+    `Pool.imap`, a `@stream` response's `stream()`."""
+    method = qualname.rsplit(".", 1)[-1]
+    return (qualname in LAZY_SINKS or method.startswith(("iter", "imap")) or method == "__iter__"
+            or (method == "stream" and "@stream" in qualname))
 # builtins that consume an iterator whole: `sorted(p.glob("*"))` is offloaded as one lambda
 _CONSUMERS = frozenset({"list", "tuple", "set", "frozenset", "sorted", "dict", "sum", "min", "max",
                         "any", "all", "next"})
@@ -387,7 +396,7 @@ class FilePlanner:
     def _lazy(self, f: Finding, direct: set[str] | None) -> str | bool:
         """True when the call returns a lazy iterator (a generator, `Path.glob`...)."""
         if direct:
-            return bool(direct & LAZY_SINKS)
+            return any(is_lazy_sink(q) for q in direct)
         kinds = {self.options.generator(c.hops[1].function) for c in f.chains if len(c.hops) > 1}
         if "decorated" in kinds:
             return "decorated"
@@ -424,7 +433,9 @@ class FilePlanner:
         return Offloader("asyncio"), ""
 
     def _hass_receiver(self, func: cst.FunctionDef) -> str:
-        if any(p.name.value == "hass" for p in _all_params(func.params)) or _assigns(func, "hass"):
+        # a parameter, a local, or a closure's free variable: code that reads `hass` has it
+        if any(p.name.value == "hass" for p in _all_params(func.params)) or "hass" in self._memo(
+                ("names", id(func.body)), lambda: _names(func.body)):
             return "hass"
         cls = self._class_of(func)
         if cls is None or not _all_params(func.params) or _all_params(func.params)[0].name.value != "self":
@@ -727,14 +738,6 @@ def _all_params(params: cst.Parameters) -> list[cst.Param]:
     if params.star_kwarg is not None:
         out.append(params.star_kwarg)
     return out
-
-
-def _assigns(func: cst.FunctionDef, name: str) -> bool:
-    for n in _collect(func.body, (cst.AssignTarget, cst.AnnAssign, cst.NamedExpr)):
-        target = getattr(n, "target", None)
-        if isinstance(target, cst.Name) and target.value == name:
-            return True
-    return False
 
 
 def _self_attrs(cls: cst.ClassDef) -> set[str]:

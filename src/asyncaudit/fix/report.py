@@ -23,7 +23,8 @@ def relative(path: str) -> str:
     return path if rel.startswith("..") else rel
 
 
-def summary(run: FixRun, remaining: list[Finding], *, unsafe: bool, would: bool = False) -> str:
+def summary(run: FixRun, remaining: list[Finding], *, unsafe: bool, would: bool = False,
+            before: list[Finding] | None = None) -> str:
     """How many findings were fixed, and why each remaining one was left.
 
     Args:
@@ -32,6 +33,9 @@ def summary(run: FixRun, remaining: list[Finding], *, unsafe: bool, would: bool 
             are the ones whose fix was not applied).
         unsafe: Unsafe fixes were applied.
         would: `--diff`: nothing was written.
+        before: The findings the fixes were planned from: an unfixed one that is no
+            longer reported is listed (the analysis lost track of a value the fix passed
+            through an offloader; what it found still blocks).
     """
     applied = run.applied
     files = sum(1 for o in run.outcomes if o.changed)
@@ -54,6 +58,15 @@ def summary(run: FixRun, remaining: list[Finding], *, unsafe: bool, would: bool 
             why = f"still reported after fixing: {fx.description}"
         loc = f.location
         lines.append(f"  {relative(loc.path)}:{loc.line}:{loc.column}: {f.code} {why}")
+    fixed = {_identity(p.finding) for p in applied}
+    now = {_identity(f) for f in remaining}
+    vanished = [f for f in before or () if _identity(f) not in fixed and _identity(f) not in now]
+    if vanished and not would:
+        lines.append(f"{len(vanished)} unfixed finding{'s are' if len(vanished) != 1 else ' is'} no longer reported "
+                     "(a value now passes through an offloader the analysis does not follow); still blocking:")
+        for f in vanished:
+            loc = f.location
+            lines.append(f"  {relative(loc.path)}:{loc.line}:{loc.column}: {f.code} `{f.callee}` (line before fixing)")
     hidden = sum(1 for f in remaining if f.fix is not None and f.fix.applicability == "unsafe") if not unsafe else 0
     if hidden:
         lines.append(f"{hidden} more fixable with --unsafe-fixes.")
@@ -70,3 +83,8 @@ def fixable_hint(findings: list[Finding], *, unsafe: bool) -> str:
         return f"{risky} fixable with `--fix --unsafe-fixes`" if risky else ""
     more = f" ({risky} more with `--unsafe-fixes`)" if risky else ""
     return f"{safe} fixable with `--fix`{more}"
+
+
+def _identity(f: Finding) -> tuple[str, str, str]:
+    """A finding across a rewrite of its file: lines move, the function and call stay."""
+    return (os.path.normpath(f.location.path), f.function, f.callee)

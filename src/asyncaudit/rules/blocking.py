@@ -249,6 +249,8 @@ _FIX_NOTES = {  # what the fix does differently for the category, a paragraph of
     "dirwalk": "A lazy iterator (`Path.glob`, `os.walk`, a generator) is run to the end in the\n"
                "worker, `await asyncio.to_thread(lambda: list(...))`: unsafe.\n",
     "database": "sqlite3 objects work only in the thread that made them: unsafe.\n",
+    "network": "A streamed body (`Response.iter_content`, `iter_lines`) is read to the end with\n"
+               "`list()` in the worker: unsafe.\n",
     "wait": "`with lock:` is not fixed; an offloaded `Lock.acquire()` is unsafe; `RLock` and\n"
             "`Condition` are not fixed.\n",
     "file": "An `open()` whose file is then read or written on the loop is not fixed.\n",
