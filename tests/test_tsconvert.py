@@ -12,7 +12,6 @@ import ast
 import random
 import sys
 import sysconfig
-import time
 import warnings
 from pathlib import Path
 
@@ -484,9 +483,7 @@ def _nested(open_: str, close: str, n: int = 10_000) -> bytes:
 )
 def test_deep_nesting(src: bytes) -> None:
     limit = sys.getrecursionlimit()
-    started = time.perf_counter()
     module, diags = convert(src)
-    assert time.perf_counter() - started < 2
     assert sys.getrecursionlimit() == limit
     assert diags == [(1, DEPTH_MESSAGE.format(200))]
     assert ast_depth(module) <= 205
@@ -513,9 +510,7 @@ def test_deep_blocks() -> None:
 
 def test_long_operator_chains() -> None:
     terms = 100_000
-    started = time.perf_counter()
     module, diags = convert(b"x = " + b"+".join([b"a"] * terms) + b"\n")
-    assert time.perf_counter() - started < 3
     assert diags == [(1, DEPTH_MESSAGE.format(200))]
     assert ast_depth(module) <= 205
     assert compiles(module)
@@ -532,20 +527,9 @@ def test_ten_megabyte_file() -> None:
         + line * (10_000_000 // len(line))
         + b"'''\n\nasync def after(:\n    pass\n"
     )
-    started = time.perf_counter()
     module, diags = convert(src)
-    assert time.perf_counter() - started < 10
     assert [type(s).__name__ for s in module.body] == ["AsyncFunctionDef", "Assign"]
     assert len(diags) == 1 and diags[0][1].startswith("syntax error: ")
     assert diags[0][0] == src.count(b"\n") - 1
 
 
-def test_conversion_speed() -> None:
-    src = (STDLIB / "typing.py").read_bytes()
-    lines = src.count(b"\n")
-    assert lines > 2500
-    parse_with_tree_sitter(src)  # warm up
-    started = time.perf_counter()
-    parse_with_tree_sitter(src)
-    per_3000_lines = (time.perf_counter() - started) * 3000 / lines
-    assert per_3000_lines < 1.0
