@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -95,6 +96,7 @@ class _Outcome:
     failing: list[str] = field(default_factory=list)
     report: str = ""
     baseline_written: str = ""
+    seconds: float = 0.0
 
 
 class RuntimePlugin:
@@ -128,8 +130,10 @@ class RuntimePlugin:
         self.detector.deactivate()
         if self.xdist:
             return
+        started = time.perf_counter()
         try:
             self.outcome = self._finish()
+            self.outcome.seconds = time.perf_counter() - started
         except Exception as exc:  # the run's results stand: say what failed in one line
             if os.environ.get("ASYNCAUDIT_DEBUG"):
                 raise
@@ -246,6 +250,7 @@ class RuntimePlugin:
             write(f"{len(out.known)} finding(s) known from the baseline")
         if out.report:
             write(f"report: {out.report}")
+        write(f"static analysis and join: {out.seconds:.2f} s")
         if out.baseline_written:
             write(f"wrote baseline: {out.baseline_written}")
         if out.failing:
