@@ -122,7 +122,7 @@ def test_baseline_accepts_known_calls(app: pytest.Pytester) -> None:
     assert doc["counts"]["known"] == 1  # the runtime-only one; confirmed ones are known through static
     # the baseline is one `check` reads too
     check = subprocess.run([sys.executable, "-m", "asyncaudit", "check", "--baseline", "base.json"],
-                           cwd=app.path, capture_output=True, text=True)
+                           cwd=app.path, capture_output=True, text=True, check=False)
     assert check.returncode == 0, check.stdout + check.stderr
 
 
@@ -168,7 +168,7 @@ def test_check_marks_confirmed_findings_in_every_format(app: pytest.Pytester) ->
 
     def check(*args: str) -> str:
         done = subprocess.run([sys.executable, "-m", "asyncaudit", "check", "--runtime", "rt.json", *args],
-                              cwd=app.path, capture_output=True, text=True)
+                              cwd=app.path, capture_output=True, text=True, check=False)
         assert done.returncode == 1, done.stderr
         return done.stdout
 
@@ -185,7 +185,7 @@ def test_check_marks_confirmed_findings_in_every_format(app: pytest.Pytester) ->
 def test_check_rejects_a_bad_runtime_report(app: pytest.Pytester) -> None:
     (app.path / "bad.json").write_text("{}")
     done = subprocess.run([sys.executable, "-m", "asyncaudit", "check", "--runtime", "bad.json"],
-                          cwd=app.path, capture_output=True, text=True)
+                          cwd=app.path, capture_output=True, text=True, check=False)
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == [
         "asyncaudit: error: invalid runtime report bad.json: not an asyncaudit runtime report (version 1)"]

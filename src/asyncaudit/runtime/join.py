@@ -30,14 +30,13 @@ from __future__ import annotations
 
 import ast
 import os
-import sys
 import sysconfig
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from asyncaudit.catalog import CATEGORIES, OFFLOADERS, SINKS
-from asyncaudit.model import Chain, Finding, Hop, Location, Severity
+from asyncaudit.model import Chain, Finding, Hop, Location
 from asyncaudit.runtime.detector import Observation
 from asyncaudit.severity import assess, context_of
 from asyncaudit.sourcetext import SourceText
@@ -94,7 +93,7 @@ def _machinery_module(module: str) -> bool:
 
 def _offloader_codes() -> tuple[frozenset[Any], frozenset[str]]:
     """Code objects of the catalog's offloaders (by qualname) and the method names (by name)."""
-    from asyncaudit.runtime.patching import _locate
+    from asyncaudit.runtime.patching import locate
 
     codes = set()
     names = set()
@@ -103,7 +102,7 @@ def _offloader_codes() -> tuple[frozenset[Any], frozenset[str]]:
             names.add(slot.method)
         if not slot.qualname:
             continue
-        located = _locate(slot.qualname)
+        located = locate(slot.qualname)
         if located is None:
             continue
         _kind, _owner, _name, raw = located
@@ -414,6 +413,3 @@ def runtime_mark(sites: Sequence[RuntimeSite]) -> tuple[int, tuple[str, ...]]:
 
 
 __all__ = ["Joined", "Project", "RuntimeSite", "attribute", "blocking", "join", "match", "runtime_mark"]
-
-if sys.version_info < (3, 11):  # pragma: no cover - co_qualname and co_positions
-    raise ImportError("asyncaudit.runtime needs Python 3.11 or later")

@@ -180,7 +180,7 @@ for _alias, _canonical in MODULE_ALIASES.items():
     _ALIASES_OF.setdefault(_canonical, []).append(_alias)
 
 
-def _locate(qualname: str) -> tuple[str, Any, str, Any] | None:
+def locate(qualname: str) -> tuple[str, Any, str, Any] | None:
     """(kind, owner, attribute, raw value), or None while the module is not imported."""
     parts = qualname.split(".")
     for i in range(len(parts) - 1, 0, -1):
@@ -281,7 +281,7 @@ class Patcher:
         still: list[str] = []
         try:
             for q in self._pending:
-                located = _locate(q)
+                located = locate(q)
                 if located is None:
                     still.append(q)
                     continue
@@ -384,4 +384,4 @@ class Patcher:
         return dict(sorted(out.items()))
 
 
-__all__ = ["Patch", "Patcher"]
+__all__ = ["Patch", "Patcher", "locate"]

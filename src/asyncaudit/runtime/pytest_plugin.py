@@ -115,7 +115,7 @@ class RuntimePlugin:
             self.detector.activate()
 
     @pytest.hookimpl(hookwrapper=True)
-    def pytest_runtest_protocol(self, item: pytest.Item, nextitem: pytest.Item | None):  # noqa: ANN201
+    def pytest_runtest_protocol(self, item: pytest.Item, nextitem: pytest.Item | None):
         recorder = self.detector.recorder
         self.detector.refresh()  # modules the tests imported since
         recorder.test_id = item.nodeid

@@ -27,9 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from asyncaudit import __version__
-from asyncaudit.model import Chain, Finding, Hop, Location, RuntimeMark, Severity
+from asyncaudit.model import AnalysisResult, Chain, Finding, Hop, Location, RuntimeMark, Severity
 from asyncaudit.report.json_format import as_dict
-from asyncaudit.model import AnalysisResult
 from asyncaudit.runtime.join import Joined, RuntimeSite, join, runtime_mark
 
 VERSION = 1
