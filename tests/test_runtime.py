@@ -274,3 +274,17 @@ def test_kinds_follow_the_catalog_patch_field() -> None:
         kinds = d.patcher.kinds
     assert {kinds[q] for q, s in SINKS.items() if s.patch == "indirect"} == {"indirect"}
     assert kinds["sqlite3.Cursor.execute"] == "c-type"
+
+
+def test_static_findings_a_detector_cannot_see(tmp_path: pathlib.Path) -> None:
+    from dataclasses import replace
+
+    from asyncaudit.runtime.join import observable
+
+    p = str(tmp_path / "a.py")
+    lock = _finding(p, 3, 5, 12, "wait")
+    lock = replace(lock, chains=(replace(lock.chains[0], sink="threading.Lock.__enter__"),))
+    assert not observable(lock)  # a method of a C type, no audit event
+    assert observable(_finding(p, 3, 5, 12, "file"))  # builtins.open: the `open` event
+    j = join([lock], [_site(p, 3, 5, 12, "file")])
+    assert j.static_only == [lock] and j.exercised == {id(lock)}

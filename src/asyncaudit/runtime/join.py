@@ -77,6 +77,7 @@ class Joined:
     confirmed: list[tuple[Finding, list[RuntimeSite]]] = field(default_factory=list)
     runtime_only: list[tuple[RuntimeSite, Finding | None]] = field(default_factory=list)  # (site, partial match)
     static_only: list[Finding] = field(default_factory=list)
+    exercised: set[int] = field(default_factory=set)  # id() of static-only findings whose boundary ran
 
     def counts(self) -> dict[str, int]:
         return {"confirmed": len(self.confirmed), "runtime_only": len(self.runtime_only),
@@ -388,6 +389,8 @@ def join(findings: Sequence[Finding], sites: Sequence[RuntimeSite]) -> Joined:
         covered = set(f.categories) & set(site.categories)
         if covered:
             seen.setdefault(id(f), []).append(site)
+        else:
+            out.exercised.add(id(f))  # it ran, but blocked in another category than the static one
         missing = [c for c in site.finding.chains if c.category not in covered]
         if missing:
             partial = replace(site.finding, chains=tuple(missing))
@@ -398,6 +401,21 @@ def join(findings: Sequence[Finding], sites: Sequence[RuntimeSite]) -> Joined:
         else:
             out.static_only.append(f)
     return out
+
+
+def observable(f: Finding) -> bool:
+    """Whether a runtime detector can see one of the finding's sinks: not when every chain
+    ends in a method of a C type or an instance-bound one (`threading.Lock.__enter__`,
+    `sqlite3.Cursor.execute`) that raises no audit event."""
+    from asyncaudit.catalog.runtime import SETATTR
+    from asyncaudit.runtime.events import covered
+
+    audited = covered()
+    for c in f.chains:
+        sink = SINKS.get(c.sink)
+        if sink is None or sink.patch == SETATTR or c.sink in audited:
+            return True
+    return False
 
 
 def _retop(f: Finding) -> Finding:
@@ -412,4 +430,4 @@ def runtime_mark(sites: Sequence[RuntimeSite]) -> tuple[int, tuple[str, ...]]:
     return sum(s.calls for s in sites), tuple(tests)
 
 
-__all__ = ["Joined", "Project", "RuntimeSite", "attribute", "blocking", "join", "match", "runtime_mark"]
+__all__ = ["Joined", "Project", "RuntimeSite", "attribute", "blocking", "join", "match", "observable", "runtime_mark"]

@@ -225,11 +225,17 @@ class RuntimePlugin:
             return
         from asyncaudit.report.text import finding_lines
 
+        from asyncaudit.runtime.join import observable
+
         j = out.joined
         c = j.counts()
         write(f"{c['confirmed']} confirmed, {c['runtime_only']} runtime-only, {c['static_only']} static-only "
               f"({out.static_total} static findings; {out.calls} blocking call(s) on the loop in "
               f"{out.tests} test(s))")
+        hidden = sum(1 for f in j.static_only if not observable(f))
+        if j.exercised or hidden:
+            write(f"static-only: {len(j.exercised)} exercised but blocking in another category, "
+                  f"{hidden} not observable at runtime (C-type sinks such as threading.Lock)")
         if j.runtime_only:
             write("runtime-only (the static analysis did not report these):")
             for site, partial in j.runtime_only:

@@ -9,7 +9,9 @@ static findings the tests confirmed (`confirm()`), in every output format.
      "sites": [{"classification": "confirmed" | "runtime-only" | "partial", "calls": 2,
                 "tests": [...], "events": [...], "static": {"code", "fingerprint", "location"} | null,
                 "known": false, "finding": {<a finding, as in `check --format json`>}}],
-     "static_only": [{"code", "fingerprint", "location", "function", "callee"}],
+     "static_only": [{"code", "fingerprint", "location", "function", "callee", "categories",
+                      "exercised": the boundary ran but blocked otherwise,
+                      "observable": a runtime detector can see one of its sinks}],
      "outside_project": [{"calls", "tests", "finding"}],
      "detector": {"catalog": {"audit": 68, "setattr": 217, ...}, "unattributed": 0}}
 
@@ -29,7 +31,7 @@ from typing import Any
 from asyncaudit import __version__
 from asyncaudit.model import AnalysisResult, Chain, Finding, Hop, Location, RuntimeMark, Severity
 from asyncaudit.report.json_format import as_dict
-from asyncaudit.runtime.join import Joined, RuntimeSite, join, runtime_mark
+from asyncaudit.runtime.join import Joined, RuntimeSite, join, observable, runtime_mark
 
 VERSION = 1
 
@@ -109,7 +111,8 @@ def document(joined: Joined, outside: Sequence[RuntimeSite], root: Path, fingerp
         "sites": rows,
         "static_only": [
             {"code": f.code, "fingerprint": fingerprint.get(id(f), ""), "location": _loc_dict(f.location, move),
-             "function": f.function, "callee": f.callee}
+             "function": f.function, "callee": f.callee, "categories": list(f.categories),
+             "exercised": id(f) in joined.exercised, "observable": observable(f)}
             for f in joined.static_only
         ],
         "outside_project": [
