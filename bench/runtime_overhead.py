@@ -5,7 +5,7 @@
     python bench/runtime_overhead.py --project DIR --python DIR/.venv/bin/python -- tests/unit
 
 The default suite is python-kasa's (an asyncio device library with an offline suite of
-thousands of pytest-asyncio tests): its sdist is downloaded from PyPI once into
+thousands of pytest-asyncio tests; by default a fifth of it, `DEFAULT_ARGS`): its sdist is downloaded from PyPI once into
 `bench/.corpora/runtime/`, with a virtualenv holding it, its test dependencies and this
 checkout of asyncaudit.  `--project`/`--python` run any other suite instead (the
 interpreter must have asyncaudit installed); arguments after `--` go to pytest.
@@ -42,8 +42,12 @@ HERE = Path(__file__).parent
 REPO = HERE.parent
 CORPUS = HERE / ".corpora" / "runtime"
 DEFAULT = "python-kasa==0.12.0"
+# a fifth of the suite (about 1,700 tests: transports, protocols, the camera devices, the README
+# examples), so that a run takes minutes, not an hour
+DEFAULT_ARGS = ["tests/transports", "tests/protocols", "tests/test_httpclient.py", "tests/test_readme_examples.py",
+                "tests/smartcam"]
 DEFAULT_TEST_DEPS = ["pytest>=8", "pytest-asyncio>=0.24", "pytest-mock", "voluptuous", "toml", "pytest-timeout~=2.0",
-                     "pytest-freezer~=0.4", "pytest-socket>=0.7.0", "xdoctest"]
+                     "pytest-freezer~=0.4", "pytest-socket>=0.7.0", "pytest-xdist", "xdoctest"]
 _JOIN = re.compile(r"static analysis and join: ([0-9.]+) s")
 _COUNTS = re.compile(r"^(\d+) confirmed, (\d+) runtime-only, (\d+) static-only.*$", re.MULTILINE)
 
@@ -109,9 +113,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.project is None:
         project, python = fetch_default()
+        pytest_args = args.pytest_args or DEFAULT_ARGS
     else:
         project, python = args.project.resolve(), (args.python or Path(sys.executable)).absolute()
-    pytest_args = args.pytest_args or []
+        pytest_args = args.pytest_args or []
     print(f"suite: {project}  ({python})  pytest {' '.join(pytest_args) or '(defaults)'}")
     warm = run_once(python, project, pytest_args, audited=True)  # fills the static analysis cache
     print(f"first audited run (cold static cache): wall {warm.wall:.1f} s, join {warm.join or 0:.1f} s")

@@ -60,12 +60,13 @@ class Recorder:
         self.modules: dict[Any, str] = {}  # code object -> module name
         self.code_sinks: dict[Any, str] = {}  # shared with the Patcher
         self.test_id = ""
-        self.unattributed = 0
+        self.unattributed = 0  # stacks with neither a coroutine nor a loop callback
+        self.loop_waits = 0  # the loop's own selector waits, seen through a wrapped selector
         self._last = threading.local()  # the sink frame of the last event, per thread
 
     def record(self, sink: str, frame: Any) -> None:
         if frame is not None and frame.f_code is _RUN_ONCE:
-            self.unattributed += 1
+            self.loop_waits += 1
             return
         frames: list[Frame] = []
         stop = None

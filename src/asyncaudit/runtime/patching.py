@@ -270,17 +270,27 @@ class Patcher:
                 self.kinds[q] = "pending"
             # audited sinks are looked up too: their frames name the sink of the events they raise
             self._pending.append(q)
-        self._seen_modules = -1
+        self._known_modules: set[str] | None = None  # sys.modules at the last refresh
 
     def refresh(self) -> int:
         """Patch the sinks whose module has been imported since the last call; returns how many."""
-        if len(sys.modules) == self._seen_modules:
+        if self._known_modules is not None and len(sys.modules) == len(self._known_modules):
             return 0
-        self._seen_modules = len(sys.modules)
+        current = set(sys.modules)
+        if self._known_modules is None:
+            retry = self._pending
+        else:
+            # only names under a package that gained a module can have appeared
+            tops = {m.split(".", 1)[0] for m in current - self._known_modules}
+            retry = [q for q in self._pending if q.split(".", 1)[0] in tops]
+        self._known_modules = current
+        if not retry:
+            return 0
+        retried = set(retry)
         done: list[Patch] = []
-        still: list[str] = []
+        still: list[str] = [q for q in self._pending if q not in retried]
         try:
-            for q in self._pending:
+            for q in retry:
                 located = locate(q)
                 if located is None:
                     still.append(q)

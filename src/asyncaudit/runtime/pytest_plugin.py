@@ -204,6 +204,7 @@ class RuntimePlugin:
         report = _option(self.config, "asyncaudit_report")
         if report:
             detector = {"catalog": self.detector.patcher.summary(), "unattributed": recorder.unattributed,
+                        "loop_waits": recorder.loop_waits,
                         "patched": self.detector.patcher.applied}
             doc = document(joined, outside, root, prints, known, detector)
             target = root / report if not os.path.isabs(report) else Path(report)
