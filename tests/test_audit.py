@@ -45,7 +45,7 @@ def test_report_format_and_default_location(tmp_path: Path) -> None:
     # evidence quotes the real code of the chain, and the recommendation is concrete
     assert "def read_settings(path: Path) -> str:" in text and "with open(path) as fh:" in text
     assert "await asyncio.to_thread(read_settings, path)" in text
-    assert "await asyncio.sleep(...)" in text
+    assert "`await asyncio.sleep(0.1)` instead of `time.sleep(0.1)`" in text
     assert "`Store` offloads the blocking I/O of 2 async methods" in text
     # renders: every fence closed, headings and lists present
     html = MarkdownIt("commonmark").render(text.split("---", 2)[2])
@@ -127,3 +127,108 @@ def test_trend_from_git_history(tmp_path: Path) -> None:
     assert trend.startswith("Files changed in the 90 days before the last commit: 2 blocking and")
     assert "older files: 0 blocking and 2 compliant (100% compliant)" in trend
     assert "less async-first than older code" in trend
+
+
+SPLIT = '''from pathlib import Path
+
+
+def load(path: Path) -> str:
+    return path.read_text()
+
+
+def save(path: Path, text: str) -> None:
+    path.write_text(text)
+
+
+async def fetch(path: Path) -> str:
+    return load(path)
+
+
+async def sync(path: Path) -> None:
+    save(path, load(path))
+
+
+async def store(path: Path) -> None:
+    save(path, "")
+'''
+
+
+def test_fixing_one_site_is_not_new_violations_in_the_trend(tmp_path: Path) -> None:
+    """`sync` uses both helpers, so its two sites join `fetch` and `store` into one
+    violation; offloading its `load` splits that in two (and renumbers them).  Matched by
+    root cause, the trend says: one site fixed, nothing new."""
+    tree = tmp_path / "svc"
+    (tree / "app").mkdir(parents=True)
+    (tree / "app" / "__init__.py").write_text("", encoding="utf-8")
+    mod = tree / "app" / "jobs.py"
+    mod.write_text(SPLIT, encoding="utf-8")
+    assert audit(".", "--date", "2026-03-01", "--format", "json", "--out", "audits/2026-03-01/a.json",
+                 cwd=tree).returncode == 0
+    assert audit(".", "--date", "2026-03-01", cwd=tree).returncode == 0
+    first = json.loads((tree / "audits" / "2026-03-01" / "a.json").read_text())
+    assert len([v for v in first["violations"] if v["sites"][0]["code"].startswith("AA1")]) == 1
+    mod.write_text(SPLIT.replace("    save(path, load(path))", "    save(path, await asyncio.to_thread(load, path))")
+                   .replace("from pathlib", "import asyncio\nfrom pathlib"), encoding="utf-8")
+    p = audit(".", "--date", "2026-03-08", "--format", "json", "--out", "audits/2026-03-08/a.json", cwd=tree)
+    assert p.returncode == 0, p.stderr
+    p = audit(".", "--date", "2026-03-08", cwd=tree)
+    second = json.loads((tree / "audits" / "2026-03-08" / "a.json").read_text())
+    assert len([v for v in second["violations"] if v["sites"][0]["code"].startswith("AA1")]) == 2
+    text = (tree / "audits" / "2026-03-08" / "async-first-design.md").read_text()
+    trend = re.search(r"- \*\*Trend:\*\* (.*)", text).group(1)
+    # the blocking site, and `load`'s AA301 (no longer only called from async code)
+    assert "0 violations fixed, 0 new, 2 still open (2 sites fixed, 0 new, matched by root cause)" in trend
+    assert "- **New (0):** none" in text and text.count("(split from an earlier violation, 2 of its sites fixed)") == 2
+
+
+SILENCED = '''import time
+
+
+async def tick() -> None:
+    time.sleep(1)  # asyncaudit: ignore[AA104]
+
+
+async def tock() -> None:
+    time.sleep(2)
+'''
+
+
+def test_suppressed_and_baselined_findings_are_counted_not_hidden(tmp_path: Path) -> None:
+    tree = tmp_path / "svc"
+    tree.mkdir()
+    (tree / "clock.py").write_text(SILENCED, encoding="utf-8")
+    check = subprocess.run([sys.executable, "-m", "asyncaudit", "check", ".", "--no-cache"], cwd=tree,
+                           capture_output=True, text=True, timeout=120)
+    # check prints what it printed before: the one finding left, no word of the silenced one
+    assert check.stdout.count(": AA104 ") == 1 and "clock.py:9:" in check.stdout
+    assert "suppress" not in check.stdout + check.stderr and "silenced" not in check.stdout
+    base = subprocess.run([sys.executable, "-m", "asyncaudit", "check", ".", "--no-cache", "--write-baseline",
+                           "base.json"], cwd=tree, capture_output=True, text=True, timeout=120)
+    assert base.returncode == 0, base.stderr
+    p = audit(".", "--date", "2026-03-01", "--baseline", "base.json", "--out", "r.md", cwd=tree)
+    assert p.returncode == 0, p.stderr
+    text = (tree / "r.md").read_text()
+    assert "1 finding accepted in the baseline is scored like the others" in text
+    assert "1 finding silenced by `# asyncaudit: ignore` comments is not scored" in text
+    assert "## Suppressed findings" in text and "[`clock.py:5`](clock.py#L5) AA104" in text
+    assert "[`clock.py:9`](clock.py#L9) AA104 \\[Critical\\] in `tock`: `time.sleep` → `time.sleep` (baselined)" \
+        in text or "(baselined)" in text.split("## Violations")[1].split("## Compliant")[0]
+    assert "[Suppressed findings (1)](#suppressed-findings)" in text
+    data = json.loads(audit(".", "--date", "2026-03-01", "--baseline", "base.json", "--format", "json", "--out",
+                            "r.json", cwd=tree).returncode == 0 and (tree / "r.json").read_text())
+    assert data["counts"]["suppressed"] == 1 and data["counts"]["baselined"] == 1
+    assert data["suppressed"][0]["line"] == 5
+
+
+def test_link_base_links_sites_to_a_web_host(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    shutil.copytree(FIXTURES / "service", repo / "svc")
+    (repo / ".git").mkdir()  # the repository root: blob paths are relative to it
+    p = audit("svc", "--date", "2026-03-01", "--out", "out/r.md", "--link-base",
+              "https://github.com/o/r/blob/0123abc", cwd=repo)
+    assert p.returncode == 0, p.stderr
+    text = (repo / "out" / "r.md").read_text()
+    assert "](https://github.com/o/r/blob/0123abc/svc/app/handlers.py#L16)" in text
+    rel = audit("svc", "--date", "2026-03-01", "--out", "out/s.md", cwd=repo)
+    assert rel.returncode == 0
+    assert "](../svc/app/handlers.py#L16)" in (repo / "out" / "s.md").read_text()

@@ -209,27 +209,27 @@ def _boundary(tmp_path: Path, code_line: str, helpers: list[str], category: str 
 def test_recommendation_offloads_the_boundary_call_with_its_arguments(tmp_path: Path) -> None:
     c = _boundary(tmp_path, 'settings = read_settings(path, mode="r", **extra)', ["svc.read_settings"])
     rec = audit.recommendation([finding(c)], SourceText())
-    assert rec == ("At the boundary: `await asyncio.to_thread(read_settings, path, mode='r', **extra)` (svc.py:2). "
+    assert rec == ("At the boundary: `await asyncio.to_thread(read_settings, path, mode='r', **extra)` (`svc.py:2`). "
                    "Better, make `read_settings` async and await it (use async file I/O (aiofiles, anyio.Path)).")
 
 
 def test_recommendation_uses_the_async_replacement_of_a_direct_sleep(tmp_path: Path) -> None:
     c = _boundary(tmp_path, "time.sleep(1)", [], "sleep", "time.sleep")
     assert audit.recommendation([finding(c)], SourceText()) == (
-        "At the boundary: `await asyncio.sleep(...)` instead of `time.sleep` (svc.py:2).")
+        "At the boundary: `await asyncio.sleep(1)` instead of `time.sleep(1)` (`svc.py:2`).")
 
 
 def test_recommendation_for_a_direct_sink_without_asyncio_twin(tmp_path: Path) -> None:
     c = _boundary(tmp_path, "path.read_text()", [], "file", "pathlib.Path.read_text")
     assert audit.recommendation([finding(c)], SourceText()) == (
-        "At the boundary: `await asyncio.to_thread(path.read_text)` (svc.py:2). "
+        "At the boundary: `await asyncio.to_thread(path.read_text)` (`svc.py:2`). "
         "Or move to async I/O: use async file I/O (aiofiles, anyio.Path).")
 
 
 def test_recommendation_for_a_nested_loop(tmp_path: Path) -> None:
     c = _boundary(tmp_path, "asyncio.run(work())", [], "loop", "asyncio.run")
     assert audit.recommendation([finding(c)], SourceText()).startswith(
-        "At the boundary: await the coroutine instead of `asyncio.run` (svc.py:2).")
+        "At the boundary: await the coroutine instead of calling `asyncio.run` (`svc.py:2`).")
 
 
 def test_recommendation_lists_four_sites_then_counts(tmp_path: Path) -> None:
@@ -241,19 +241,21 @@ def test_recommendation_lists_four_sites_then_counts(tmp_path: Path) -> None:
         fs.append(finding(chain("file", h, hop(p, 20, f"svc.load{i}", "open", "builtins.open"))))
     rec = audit.recommendation(fs, SourceText())
     assert rec.count("await asyncio.to_thread(") == 4
-    assert "(svc.py:5), and the 2 other sites listed." in rec
-    assert "Better, make `load0`, `load1`, `load2`, `load3` and `load4` async and await them" in rec
+    assert "(`svc.py:5`), and the 2 other sites listed." in rec
+    assert "Better, make `load0`, `load1`, `load2`, `load3`, `load4` and 1 more async and await them" in rec
 
 
 def test_recommendation_of_other_rules(tmp_path: Path) -> None:
     one = finding(code="AA305", function="m.a", location=loc(P, 12), recommendation="create it in a TaskGroup")
-    assert audit.recommendation([one], SourceText()) == "AA305 (svc.py:12): create it in a TaskGroup."
+    assert audit.recommendation([one], SourceText()) == "AA305 (`svc.py:12`): create it in a TaskGroup."
     two = [finding(code="AA301", function="m.a", callee="a", location=loc(P, 3, 1)),
            finding(code="AA301", function="m.b", callee="b", location=loc(P, 9, 1))]
     assert audit.recommendation(two, SourceText()) == "AA301: make `a` and `b` `async def` on async I/O and await them."
     many = [finding(code="AA304", function="m.a", location=loc(P, n), recommendation="use a TaskGroup")
             for n in (3, 9, 12)]
-    assert audit.recommendation(many, SourceText()) == "AA304, at each of the 3 sites listed: use a TaskGroup."
+    assert audit.recommendation(many, SourceText()) == (
+        "AA304, at each of the 3 sites listed: run the iterations concurrently: one task per item in an "
+        "`asyncio.TaskGroup` (or the awaitables passed to `asyncio.gather`).")
 
 
 # ---- the score the audit computes -----------------------------------------------------------
@@ -313,3 +315,170 @@ def test_test_code_is_left_out_of_the_score() -> None:
     sites = [compliant(P, 40, "m.c", "awaited:network", "httpx.AsyncClient.get")]
     a = _build([in_tests], sites)
     assert (a.score, a.violations, a.excluded_test_findings) == (100, [], 1)
+
+
+# ---- one count, computed once ----------------------------------------------------------------
+
+def test_summary_and_coverage_give_one_compliant_count() -> None:
+    """A TaskGroup follows the standard but is no I/O site: the Summary must not count it
+    among the compliant I/O sites the Coverage line scores (3 vs 2 on examples/pipeline)."""
+    blocking = finding(path_chain(P, "file", "builtins.open", "m.a", [], first_line=10))
+    sites = [compliant(P, 40, "m.c", "awaited:network", "httpx.AsyncClient.get"),
+             compliant(P, 41, "m.c", "offloaded:asyncio.to_thread"),
+             compliant(P, 43, "m.c", "structured:TaskGroup", "asyncio.TaskGroup")]
+    a = _build([blocking], sites)
+    assert (a.tally.compliant, a.tally.io_sites, a.tally.structured) == (2, 3, 1)
+    assert "2 of 3 I/O sites in event-loop contexts already follow the standard" in a.summary
+    assert "1 fan-out runs concurrent work in a `TaskGroup` or `gather`" in a.summary
+    assert a.coverage.startswith("2 of 3 I/O sites in event-loop contexts follow the standard")
+    assert "1 call site blocks the event loop, grouped into 1 violation." in a.summary
+
+
+# ---- no placeholder text -----------------------------------------------------------------------
+
+def _offload_site(tmp_path: Path, call: str, how: str) -> tuple:
+    p = tmp_path / "svc.py"
+    p.write_text(f"async def run(loop, hass, path):\n    await {call}\n", encoding="utf-8")
+    site = compliant(p, 2, "svc.run", how)
+    site = type(site)(Location(str(p), 2, 11, 2, 11 + len(call)), "svc.run", "x", how)
+    return site, SourceText()
+
+
+@pytest.mark.parametrize(("call", "how", "handed"), [
+    ("asyncio.to_thread(read, path)", "offloaded:asyncio.to_thread", "read"),
+    ("asyncio.to_thread(func=self.store.read)", "offloaded:asyncio.to_thread", "self.store.read"),
+    ("loop.run_in_executor(None, read, path)", "offloaded:run_in_executor", "read"),
+    ("hass.async_add_executor_job(self._load, path)", "offloaded:async_add_executor_job", "self._load"),
+    ("anyio.to_thread.run_sync(partial(read, path))", "offloaded:anyio.to_thread.run_sync", "partial(read, path)"),
+])
+def test_compliant_example_names_the_offloaded_callable(tmp_path: Path, call: str, how: str, handed: str) -> None:
+    site, src = _offload_site(tmp_path, call, how)
+    assert audit.offloaded_callable(site, src) == handed
+    [ex] = audit.examples([site], src)
+    assert ex.text == f"`run` offloads `{handed}` with `{how.split(':', 1)[1]}`"
+
+
+def test_compliant_example_without_a_readable_callable_says_so(tmp_path: Path) -> None:
+    site, src = _offload_site(tmp_path, "asyncio.to_thread(*job)", "offloaded:asyncio.to_thread")
+    assert audit.offloaded_callable(site, src) is None
+    [ex] = audit.examples([site], src)
+    assert ex.text == "`run` runs its blocking work off the event loop with `asyncio.to_thread`"
+    assert "a blocking call" not in ex.text
+
+
+def test_recommendations_quote_the_code_not_placeholders(tmp_path: Path) -> None:
+    """Every template path: the boundary call rewritten from its source, a callee the
+    facts could only render as `<expr>`, a call too long to quote, the category advice,
+    and the other rules' generic wording (`(...)`)."""
+    p = tmp_path / "svc.py"
+    long_arg = "x" * 200
+    p.write_text("async def run(path):\n    handlers[0](path)\n    time.sleep(delay * 2)\n"
+                 f"    load(path, {long_arg})\n", encoding="utf-8")
+    indexed = finding(chain("file", Hop(Location(str(p), 2, 5, 2, 22), "svc.run", "<expr>", "svc.h"),
+                            hop(p, 9, "svc.h", "open", "builtins.open")), callee="<expr>")
+    slept = finding(chain("sleep", Hop(Location(str(p), 3, 5, 3, 26), "svc.run", "time.sleep", "time.sleep")))
+    long = finding(chain("file", Hop(Location(str(p), 4, 5, 4, 17 + len(long_arg)), "svc.run", "load", "svc.load"),
+                         hop(p, 9, "svc.load", "open", "builtins.open")))
+    guard = finding(chain("file", hop(p, 12, "svc.g", "open", "builtins.open")), code="AA302", function="svc.g",
+                    callee="asyncio.get_running_loop", location=loc(p, 11),
+                    recommendation="make `g` `async def` and offload or replace the blocking calls "
+                                   "(`await asyncio.to_thread(...)`)")
+    loops = [finding(code="AA304", function=f"svc.f{i}", location=loc(p, 20 + i), callee="fetch",
+                     recommendation="create one task per item (or `await asyncio.gather(...)`)") for i in range(2)]
+    rec = audit.recommendation([indexed, slept, long, guard, *loops], SourceText(), tmp_path)
+    assert "`await asyncio.to_thread(handlers[0], path)` (`svc.py:2`)" in rec
+    assert "`await asyncio.sleep(delay * 2)` instead of `time.sleep(delay * 2)` (`svc.py:3`)" in rec
+    assert "pass `load` and its arguments to `asyncio.to_thread` (`svc.py:4`)" in rec
+    assert "AA302 (`svc.py:11`): make `g` `async def`, and await async replacements of its blocking calls (`open`)" \
+        in rec
+    assert "use `asyncio.sleep`" in rec or "asyncio.sleep(...)" not in rec
+    for placeholder in ("(...)", "<expr>", ", ...)", "[...]", "a blocking call"):
+        assert placeholder not in rec, placeholder
+    assert audit.callee_text(SourceText(), indexed) == "handlers[0]"
+
+
+def test_a_constructor_helper_is_not_made_async(tmp_path: Path) -> None:
+    p = tmp_path / "svc.py"
+    p.write_text("async def run(path):\n    Store(path)\n", encoding="utf-8")
+    f = finding(chain("file", Hop(Location(str(p), 2, 5, 2, 16), "svc.run", "Store", "svc.Store.__init__"),
+                      hop(p, 9, "svc.Store.__init__", "open", "builtins.open")))
+    rec = audit.recommendation([f], SourceText())
+    assert "make `Store.__init__` async" not in rec
+    assert "A constructor cannot be awaited: move the blocking I/O out of `Store.__init__`" in rec
+
+
+# ---- trend by root cause -------------------------------------------------------------------------
+
+def _split_findings(fixed_b: bool) -> list:
+    """a calls load, c calls save, b calls both: one violation (b joins them).  Fixing b's
+    `load` splits it in two by the grouping, and renumbers everything."""
+    def site(fn: str, helper: str, line: int):  # noqa: ANN202
+        return finding(path_chain(P, "file", "builtins.open", f"m.{fn}", [f"m.{helper}"], first_line=line))
+
+    out = [site("a", "load", 10), site("b", "save", 22), site("c", "save", 30)]
+    if not fixed_b:
+        out.insert(1, site("b", "load", 20))
+    return out
+
+
+def _prev_report(tmp_path: Path, a: audit.Audit) -> Path:
+    import json
+
+    prev = tmp_path / "prev.md"
+    prev.write_text(f"<!-- asyncaudit-data: {json.dumps(a.data)} -->\n", encoding="utf-8")
+    return prev
+
+
+def test_fixing_one_site_is_one_site_fixed_not_new_violations(tmp_path: Path) -> None:
+    before = _build(_split_findings(False), [])
+    assert len(before.violations) == 1
+    prev = _prev_report(tmp_path, before)
+    after = audit.build(result(_split_findings(True), []), root=Path("/proj"), date="2026-01-08", previous=prev)
+    assert len(after.violations) == 2  # the grouping split it...
+    tr = after.trend
+    assert (len(tr.fixed), len(tr.new), len(tr.still_open)) == (0, 0, 2)  # ...the trend does not care
+    assert (tr.fixed_sites, tr.new_sites) == (1, 0)
+    assert "0 violations fixed, 0 new, 2 still open (1 site fixed, 0 new, matched by root cause)" in tr.line
+    assert all(t.endswith("(split from an earlier violation, 1 of its sites fixed)") for t in tr.still_open)
+    # a violation whose sites are all gone is fixed, one with unseen sites only is new
+    gone = audit.build(result([_split_findings(True)[0]], []), root=Path("/proj"), date="2026-01-09", previous=prev)
+    assert (len(gone.trend.fixed), len(gone.trend.new), len(gone.trend.still_open)) == (0, 0, 1)
+    other = finding(path_chain(P, "sleep", "time.sleep", "m.z", [], first_line=50))
+    fresh = audit.build(result([other], []), root=Path("/proj"), date="2026-01-09", previous=prev)
+    assert (len(fresh.trend.fixed), len(fresh.trend.new), len(fresh.trend.still_open)) == (1, 1, 0)
+    assert fresh.trend.fixed_sites == 4 and fresh.trend.new_sites == 1
+
+
+def test_trend_against_a_report_without_fingerprints_matches_ids(tmp_path: Path) -> None:
+    before = _build(_split_findings(False), [])
+    old = dict(before.data, violations=[{k: v for k, v in x.items() if k != "fingerprints"}
+                                        for x in before.data["violations"]])
+    prev = tmp_path / "old.md"
+    import json
+
+    prev.write_text(f"<!-- asyncaudit-data: {json.dumps(old)} -->\n", encoding="utf-8")
+    again = audit.build(result(_split_findings(False), []), root=Path("/proj"), date="2026-01-08", previous=prev)
+    assert (len(again.trend.fixed), len(again.trend.new), len(again.trend.still_open)) == (0, 0, 1)
+    assert "matched by root cause" not in again.trend.line
+
+
+# ---- suppressed and baselined findings are counted ------------------------------------------------
+
+def test_suppressed_and_baselined_findings_are_counted() -> None:
+    from asyncaudit.baseline import Baseline
+
+    kept = finding(path_chain(P, "file", "builtins.open", "m.a", [], first_line=10))
+    accepted = finding(path_chain(P, "sleep", "time.sleep", "m.b", [], first_line=20))
+    silenced = finding(path_chain(P, "file", "builtins.open", "m.c", [], first_line=30))
+    in_tests = finding(path_chain("/proj/tests/test_x.py", "file", "builtins.open", "tests.test_x.t", [],
+                                  first_line=5))
+    r = result([kept, accepted], [])
+    r.suppressed = [silenced, in_tests]
+    a = audit.build(r, root=Path("/proj"), date="2026-01-01",
+                    baseline=Baseline.from_findings([accepted], Path("/proj")))
+    assert (a.tally.suppressed, a.tally.baselined, a.tally.blocking) == (1, 1, 2)
+    assert a.suppressed == [silenced]
+    flags = {f.function: b for v in a.violations for f, b in zip(v.findings, v.baselined)}
+    assert flags == {"m.a": False, "m.b": True}
+    assert "1 finding accepted in the baseline is scored like the others" in a.coverage
+    assert "1 finding silenced by `# asyncaudit: ignore` comments is not scored" in a.coverage

@@ -210,20 +210,22 @@ def test_markdown_audit_report(tree: Path) -> None:
     assert "- **Severity:** Critical — " in body  # the worst site's severity
     assert "- **File:** `app/api.py:5`" in body
     assert "- **Sites (2):**" in body
-    assert "  - `app/api.py:5` AA107 [High] in `handle`: `load_config` → `builtins.open`, `pathlib.Path.exists`" \
+    assert "  - `app/api.py:5` AA107 \\[High\\] in `handle`: `load_config` → `builtins.open`, `pathlib.Path.exists`" \
         in body
-    assert "  - `app/api.py:6` AA104 [Critical] in `handle`: `time.sleep` → `time.sleep`" in body
-    assert "### Violation 2: Tasks created and dropped (1 site in api.py)" in body
-    assert "- **Site:** AA305 in `handle`: `asyncio.create_task`" in body
+    assert "  - `app/api.py:6` AA104 \\[Critical\\] in `handle`: `time.sleep` → `time.sleep`" in body
+    assert "### Violation 2: Tasks created and dropped (1 site in `app/api.py`)" in body
+    assert "- **Site:** `app/api.py:7` AA305 \\[Medium\\] in `handle`: `asyncio.create_task`" in body
     # evidence: each function's def line and the lines of its hops, one block per file
     assert ("  ```python\n  async def handle(path):\n      cfg = load_config(path)\n      time.sleep(1)\n  ```\n"
             "  ```python\n  def load_config(path):\n      if path.exists():\n      ...\n      with open(path) as fh:\n"
             "  ```\n") in body
-    assert ("- **Recommendation:** At the boundary: `await asyncio.to_thread(load_config, path)` (api.py:5); "
-            "`await asyncio.sleep(...)` instead of `time.sleep` (api.py:6). Better, make `load_config` async") in body
-    assert "- `app/api.py:7` — `handle` offloads `a blocking call` with `asyncio.to_thread`." in body
+    assert ("- **Recommendation:** At the boundary: `await asyncio.to_thread(load_config, path)` (`app/api.py:5`); "
+            "use `asyncio.sleep` instead of `time.sleep` (`app/api.py:6`). Better, make `load_config` async"
+            ) in body  # (the builders' span of the sleep call stops short of its `)`: not parsed, so not quoted)
+    # line 7 is no offloading call: the example says what it knows, no placeholder
+    assert "- `app/api.py:7` — `handle` runs its blocking work off the event loop with `asyncio.to_thread`." in body
     assert body.count("```") % 2 == 0
-    assert f"- **Coverage:** {a.coverage}" in body and f"- **Risk:** {a.risk}" in body
+    assert f"- **Coverage:** {markdown.inline(a.coverage)}" in body and f"- **Risk:** {a.risk}" in body
     data = json.loads(body.rsplit("<!-- asyncaudit-data: ", 1)[1].split(" -->")[0])
     assert data == a.data and data["score"] == a.score
     assert "## Trend" not in body  # no previous report
@@ -260,3 +262,125 @@ def test_markdown_as_dict(tree: Path) -> None:
         ("app/api.py", 6, "AA104", ["time.sleep"])]
     assert d["scoring_rationale"]["coverage"] == a.coverage
     assert d["trend"]["previous"] is None
+
+
+# ---- markdown: escaping, links, contents ---------------------------------------------------------
+
+def _html(md: str) -> str:
+    from markdown_it import MarkdownIt
+
+    body = md.split("---\n", 2)[2] if md.startswith("---\n") else md
+    return MarkdownIt("commonmark").enable("table").render(body)
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("__init__.py:224", "`__init__.py:224`"),
+    ("a`b", "``a`b``"),
+    ("`x`", "`` `x` ``"),
+    ("line\nbreak", "`line\\nbreak`"),
+    ("bad\udcffbyte", "`bad\\xffbyte`"),
+])
+def test_code_span_shows_any_name_literally(name: str, expected: str) -> None:
+    assert markdown.code_span(name) == expected
+
+
+def test_inline_escapes_prose_and_keeps_code_spans() -> None:
+    text = "loop at __init__.py:70 +1, in `__init__` [High] <b> *x* a|b ``un`closed"
+    out = markdown.inline(text)
+    assert out.startswith("loop at \\_\\_init\\_\\_.py:70 +1, in `__init__` \\[High\\] \\<b\\> \\*x\\* a\\|b ")
+    html = _html(out)
+    assert "<strong>" not in html and "<em>" not in html and "<b>" not in html
+    assert "__init__.py:70" in html and "<code>__init__</code>" in html and "[High]" in html
+    assert markdown.code_paths("loop at __init__.py:70 +1, in `x.py:3`") == "loop at `__init__.py:70` +1, in `x.py:3`"
+
+
+def test_links_relative_to_the_report_and_to_a_web_host(tmp_path: Path) -> None:
+    src = tmp_path / "proj" / "pkg" / "my file.py"
+    rel = markdown.Links.relative(tmp_path / "audits" / "2026-03-01")
+    assert rel.href(str(src), 12) == "../../proj/pkg/my%20file.py#L12"
+    web = markdown.Links.web("https://github.com/o/r/blob/abc123", tmp_path / "proj")
+    assert web.href(str(src), 3) == "https://github.com/o/r/blob/abc123/pkg/my%20file.py#L3"
+    assert markdown.Links.web("https://h/x/", tmp_path).href(str(tmp_path / "a(b).py"), 1) == "https://h/x/a%28b%29.py#L1"
+    (tmp_path / "proj" / ".git").mkdir(parents=True)
+    assert markdown.repository_root(tmp_path / "proj" / "pkg") == (tmp_path / "proj").absolute()
+    assert markdown.repository_root(tmp_path / "elsewhere") == (tmp_path / "elsewhere").absolute()
+
+
+def _dunder_audit(tree: Path) -> audit.Audit:
+    pkg = tree / "app" / "__init__.py"
+    pkg.write_text("import os\n\n\nasync def __aenter__(self):\n    os.stat(p)\n", encoding="utf-8")
+    f = finding(chain("fsmeta", Hop(Location(str(pkg), 5, 5, 5, 15), "app.Pool.__aenter__", "os.stat", "os.stat"),
+                      severity=Severity.CRITICAL, reason="fsmeta (base Low), repeated per item (loop at __init__.py:5) +1"))
+    r = result([f, *_result(tree).findings], _result(tree).compliant, files=3)
+    r.defs = {"app.Pool.__aenter__": (str(pkg), 4), **_result(tree).defs}
+    return audit.build(r, root=tree, date="2026-03-01", defs=r.defs)
+
+
+def test_markdown_report_renders_without_stray_emphasis(tree: Path) -> None:
+    """`(__init__.py:224)` rendered bold "init.py" in the HA report: every path and name is a
+    code span, all other text escaped."""
+    a = _dunder_audit(tree)
+    out = markdown.render(a, tree, markdown.Links.relative(tree / "audits"))
+    html = _html(out)
+    labels = {"Standard:", "Date:", "Score:", "Importance:", "Contents:", "File:", "Severity:", "Site:",
+              "Sites (2):", "Evidence:", "Recommendation:", "Coverage:", "Trend:", "Risk:"}
+    import re
+
+    assert set(re.findall(r"<strong>(.*?)</strong>", html)) <= labels
+    assert "<em>" not in html
+    assert "<code>Pool.__aenter__</code>" in html and "<code>app/__init__.py:5</code>" in html
+    assert "(loop at <code>__init__.py:5</code>)" in html
+    # outside code spans, fences, links and the data comment, no `_` or `*` is left unescaped
+    prose = re.sub(r"```.*?```|<!--.*?-->|`[^`]*`|\]\([^)]*\)|\*\*[A-Z][\w ()0-9]*:\*\*", "",
+                   out.split("---\n", 2)[2], flags=re.S)
+    assert not re.findall(r"(?<!\\)[_*]", prose)
+
+
+def test_markdown_contents_summary_table_and_site_links(tree: Path) -> None:
+    a = _audit(tree)
+    out = markdown.render(a, tree, markdown.Links.relative(tree / "audits" / "2026-03-01"))
+    html = _html(out)
+    import re
+
+    ids = set(re.findall(r'id="([^"]+)"', html))
+    fragments = re.findall(r'href="#([^"]+)"', html)
+    assert {"summary", "violations", "compliant-examples", "scoring-rationale", "violation-1", "violation-2"} <= ids
+    assert set(fragments) <= ids and len(fragments) == 4 + len(a.violations)
+    assert "**Contents:** [Summary](#summary) · [Violations (2)](#violations) · " in out
+    # the table: one row per violation, severity, sites and a link to its file and line
+    rows = re.findall(r"<tr>\s*<td[^>]*>(\d+)</td>\s*<td><a href=\"#violation-\d\">(.*?)</a></td>\s*"
+                      r"<td>(\w+)</td>\s*<td[^>]*>(\d+)</td>\s*<td><a href=\"([^\"]+)\"", html)
+    assert [(n, sev, sites, href) for n, _, sev, sites, href in rows] == [
+        ("1", "Critical", "2", "../../app/api.py#L5"), ("2", "Medium", "1", "../../app/api.py#L7")]
+    for href in re.findall(r'href="(\.\./[^"#]+)#L(\d+)"', html):
+        assert (tree / "audits" / "2026-03-01" / href[0]).resolve().is_file()
+    # the format of the standard's example stays: sections in order, right after the contents
+    order = [out.index(f"\n## {s}\n") for s in ("Summary", "Violations", "Compliant Examples", "Scoring Rationale")]
+    assert order == sorted(order)
+    # a `|` in a name cannot break the table
+    a.violations[0].title = "`a|b` and c|d"
+    row = [ln for ln in markdown.render(a, tree).splitlines() if ln.startswith("| 1 |")][0]
+    assert "`a\\|b` and c\\|d" in row
+    assert len(re.findall(r"<td", _html("\n".join(ln for ln in markdown.render(a, tree).splitlines()
+                                                  if ln.startswith("|"))).split("</tr>")[1])) == 5
+
+
+def test_markdown_json_links_counts_and_suppressed(tree: Path) -> None:
+    a = _audit(tree)
+    d = markdown.as_dict(a, tree, markdown.Links.web("https://example.org/blob/1", tree))
+    assert d["violations"][0]["sites"][0]["link"] == "https://example.org/blob/1/app/api.py#L5"
+    assert len(d["violations"][0]["sites"][0]["fingerprint"]) == 32
+    assert d["counts"]["compliant_sites"] == a.tally.compliant and d["counts"]["suppressed"] == 0
+    assert d["suppressed"] == [] and d["baseline"] is None
+
+
+def test_markdown_data_comment_survives_double_dashes(tree: Path) -> None:
+    a = _audit(tree)
+    a.violations[0].title = "a --> b"
+    a.data["violations"][0]["title"] = a.violations[0].title
+    out = markdown.render(a, tree)
+    comment = out.rsplit("<!-- asyncaudit-data: ", 1)[1]
+    assert "--" not in comment.split(" -->")[0]
+    path = tree / "r.md"
+    path.write_text(out, encoding="utf-8")
+    assert audit.read_previous(path)["violations"][0]["title"] == "a --> b"

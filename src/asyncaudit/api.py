@@ -240,6 +240,10 @@ def _analyze(paths: Sequence[str | os.PathLike[str]], config: Config, audit: boo
     suppressed = {m.path: m.suppressions for m in modules if m.suppressions}
     used: set[tuple[str, int]] = set()
     result.findings = rules.select(found_findings, codes, suppressed, used)
+    if used:  # what the comments silenced, for the audit to count (check does not print it)
+        kept = {(f.location, f.function, f.callee) for f in result.findings}
+        result.suppressed = [f for f in rules.select(found_findings, codes, {})
+                             if (f.location, f.function, f.callee) not in kept]
     result.unused_ignores = [Location(path, line, 1, line, 1) for path in sorted(suppressed)
                              for line in sorted(suppressed[path]) if (path, line) not in used]
     result.compliant = compliant_sites(reach, locate)

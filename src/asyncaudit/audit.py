@@ -25,9 +25,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
-from asyncaudit.catalog import CATEGORIES, SINKS
+from asyncaudit.baseline import Baseline, fingerprints
+from asyncaudit.catalog import CATEGORIES, OFFLOADERS, SINKS
 from asyncaudit.catalog.blocking import LOOP
 from asyncaudit.model import AnalysisResult, CompliantSite, Finding, Location, Severity
+from asyncaudit.report.markdown import code_paths
+from asyncaudit.report.markdown import code_span as code
 from asyncaudit.score import WEIGHT
 from asyncaudit.score import score as weigh
 from asyncaudit.score import status as status_of
@@ -53,6 +56,8 @@ class Violation:
     findings: list[Finding]
     evidence: list[str]
     recommendation: str
+    fingerprints: list[str] = field(default_factory=list)  # one per finding: baseline.fingerprints
+    baselined: list[bool] = field(default_factory=list)  # one per finding: accepted in the baseline
 
     @property
     def location(self) -> Location:
@@ -73,6 +78,32 @@ class Trend:
     fixed: list[dict[str, str]] = field(default_factory=list)
     new: list[str] = field(default_factory=list)
     still_open: list[str] = field(default_factory=list)
+    fixed_sites: int = 0  # sites of the previous report gone (by fingerprint)
+    new_sites: int = 0  # sites not in the previous report
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """Every count the report prints, computed once (`tally`): the Summary, the Scoring
+    Rationale and the Trend read them from here, so they cannot disagree."""
+
+    blocking: int = 0  # boundary sites of blocking findings: the score's blocking sites
+    offloaded: int = 0  # compliant I/O sites handed to an offloader
+    awaited: int = 0  # compliant I/O sites awaiting an async I/O API
+    structured: int = 0  # TaskGroup / gather fan-outs: follow the standard, are no I/O sites
+    design: int = 0  # findings of the other rules (AA3xx)
+    suppressed: int = 0  # silenced by `# asyncaudit: ignore`: listed, not scored
+    baselined: int = 0  # accepted in the baseline file: scored and listed like any other
+    test_code: int = 0  # findings in test code: not audited
+
+    @property
+    def compliant(self) -> int:
+        """Compliant I/O sites: the score's compliant sites."""
+        return self.offloaded + self.awaited
+
+    @property
+    def io_sites(self) -> int:
+        return self.compliant + self.blocking
 
 
 @dataclass(slots=True)
@@ -89,6 +120,9 @@ class Audit:
     risk: str
     excluded_test_findings: int = 0
     data: dict[str, object] = field(default_factory=dict)
+    tally: Tally = field(default_factory=Tally)
+    suppressed: list[Finding] = field(default_factory=list)  # outside test code, in source order
+    baseline: str | None = None  # the baseline file read, as given
 
 
 # ---- source access ---------------------------------------------------------------------
@@ -273,106 +307,201 @@ def _dedent(text: str) -> str:
 
 # ---- recommendations -------------------------------------------------------------------------
 
-def to_thread_call(src: SourceText, f: Finding) -> str | None:
-    """`await asyncio.to_thread(func, args...)` for the boundary call, from its source."""
-    seg = src.segment(f.location)
+# Text a recommendation may quote only when it was written from the code: the rules'
+# generic recommendations hold `(...)` where the audit knows the real arguments, and
+# `expr_text` renders what it cannot show as `<expr>` / `[...]` / `lambda`.
+_PLACEHOLDER = re.compile(r"<expr>|\[\.\.\.\]|\(\.\.\.\)|, \.\.\.\)|\blambda\b")
+_MAX_CALL = 160
+
+
+def _call(src: SourceText, loc: Location) -> ast.Call | None:
+    """The call written at `loc`, parsed from the source (None: not a call, or unreadable)."""
+    seg = src.segment(loc)
     try:
         node = ast.parse(seg.strip(), mode="eval").body
     except (SyntaxError, ValueError, RecursionError):
         return None
-    if not isinstance(node, ast.Call):
-        return None
-    parts = [ast.unparse(node.func)]
-    parts += [ast.unparse(a) for a in node.args]
+    return node if isinstance(node, ast.Call) else None
+
+
+def _args(node: ast.Call) -> list[str]:
+    parts = [ast.unparse(a) for a in node.args]
     parts += [f"{k.arg}={ast.unparse(k.value)}" if k.arg else f"**{ast.unparse(k.value)}" for k in node.keywords]
-    text = f"await asyncio.to_thread({', '.join(parts)})"
-    return text if len(text) <= 140 else f"await asyncio.to_thread({parts[0]}, ...)"
+    return parts
 
 
-def recommendation(fs: list[Finding], src: SourceText) -> str:
+def callee_text(src: SourceText, f: Finding) -> str:
+    """The boundary callee as written: from the source when the finding's own rendering
+    of it stands in for something (`<expr>`, `x[...]`, `lambda`)."""
+    if not _PLACEHOLDER.search(f.callee):
+        return f.callee
+    node = _call(src, f.location)
+    if node is not None:
+        return ast.unparse(node.func)
+    seg = " ".join(src.segment(f.location).split())
+    return seg if seg and len(seg) <= _MAX_CALL else f.callee
+
+
+def to_thread_call(src: SourceText, f: Finding) -> str | None:
+    """`await asyncio.to_thread(func, args...)` for the boundary call, from its source
+    (None: the boundary is no call, or the call is too long to quote)."""
+    node = _call(src, f.location)
+    if node is None:
+        return None
+    text = f"await asyncio.to_thread({', '.join([ast.unparse(node.func), *_args(node)])})"
+    return text if len(text) <= _MAX_CALL else None
+
+
+def _boundary_advice(f: Finding, src: SourceText, root: Path | None) -> str:
+    """What to do at one blocking boundary, with the call's own text."""
+    where = _at(f, root)
+    sink = f.chains[0].sink
+    alt = SINKS[sink].alternative if sink in SINKS else ""  # catalog only
+    if f.code == "AA201":
+        return f"await the coroutine instead of calling {code(callee_text(src, f))} ({where})"
+    if len(f.chains) == 1 and len(f.chains[0].hops) == 1 and alt.startswith("asyncio."):
+        node = _call(src, f.location)
+        if alt == "asyncio.sleep" and node is not None:  # same arguments, awaited
+            awaited = f"await asyncio.sleep({', '.join(_args(node))})"
+            return f"{code(awaited)} instead of {code(ast.unparse(node))} ({where})"
+        alts = _join([code(a.strip()) for a in alt.split(" / ")], "or")
+        return f"use {alts} instead of {code(callee_text(src, f))} ({where})"
+    t = to_thread_call(src, f)
+    if t:
+        return f"{code(t)} ({where})"
+    node = _call(src, f.location)
+    if node is not None:  # a call too long to quote: name what to hand over
+        return f"pass {code(ast.unparse(node.func))} and its arguments to {code('asyncio.to_thread')} ({where})"
+    return f"move the use of {code(callee_text(src, f))} into a function run with {code('asyncio.to_thread')} ({where})"
+
+
+def recommendation(fs: list[Finding], src: SourceText, root: Path | None = None) -> str:
+    """The violation's recommendation: the boundary calls rewritten, then the better fix
+    (make the helpers async) and what each other rule asks, every name from the code."""
     blocking = [f for f in fs if _BLOCKING.match(f.code)]
     parts: list[str] = []
     if blocking:
-        calls = []
-        for f in blocking:
-            alt = SINKS[f.chains[0].sink].alternative if f.chains[0].sink in SINKS else ""  # catalog only
-            if len(f.chains) == 1 and len(f.chains[0].hops) == 1 and alt.startswith("asyncio."):
-                calls.append(f"`await {alt}(...)` instead of `{f.callee}` ({_where(f)})")
-                continue
-            if f.code == "AA201":
-                calls.append(f"await the coroutine instead of `{f.callee}` ({_where(f)})")
-                continue
-            t = to_thread_call(src, f)
-            calls.append(f"`{t}` ({_where(f)})" if t else f"offload `{f.callee}` ({_where(f)})")
-        calls = list(dict.fromkeys(calls))
+        calls = list(dict.fromkeys(_boundary_advice(f, src, root) for f in blocking))
         shown = calls[:4]
         more = f", and the {len(calls) - 4} other sites listed" if len(calls) > 4 else ""
         parts.append("At the boundary: " + "; ".join(shown) + more + ".")
-        helpers = sorted({f.chains[0].hops[0].target.rsplit(".", 1)[-1] for f in blocking
-                          if len(f.chains[0].hops) > 1})
+        helpers = sorted({short_name(f.chains[0].hops[0].target) for f in blocking if len(f.chains[0].hops) > 1})
         kinds = sorted({c.category for f in blocking for c in f.chains} - {LOOP})
-        advice = "; ".join(dict.fromkeys(CATEGORIES[k].advice for k in kinds))
+        advice = "; ".join(dict.fromkeys(_advice(CATEGORIES[k].advice) for k in kinds))
+        ctors = [h for h in helpers if h.endswith(("__init__", "__new__"))]
+        helpers = [h for h in helpers if h not in ctors]
         if helpers:
-            names = _join([f"`{h}`" for h in helpers[:5]])
+            names = _join([code(h) for h in helpers[:5]], more=len(helpers) - 5)
             parts.append(f"Better, make {names} async and await {'it' if len(helpers) == 1 else 'them'}"
                          + (f" ({advice})." if advice else "."))
-        elif advice and not all("instead of" in c for c in calls):
+        if ctors:
+            names = _join([code(h) for h in ctors[:5]], more=len(ctors) - 5)
+            parts.append(f"A constructor cannot be awaited: move the blocking I/O out of {names} into an async "
+                         "factory or setup method" + (f" ({advice})." if advice and not helpers else "."))
+        if not helpers and not ctors and advice and not all(" instead of " in c for c in calls):
             parts.append(f"Or move to async I/O: {advice}.")
     by_code: dict[str, list[Finding]] = {}
     for f in fs:
         if not _BLOCKING.match(f.code):
             by_code.setdefault(f.code, []).append(f)
-    for code, group_ in by_code.items():
+    for code_, group_ in by_code.items():
         if len(group_) == 1:
-            parts.append(f"{code} ({_where(group_[0])}): {group_[0].recommendation}.")
-        elif code in ("AA301", "AA306"):  # one helper per site: name them all
-            names = _join(list(dict.fromkeys(f"`{f.callee}`" for f in group_)))
-            parts.append(f"{code}: make {names} `async def` on async I/O and await them.")
+            parts.append(f"{code_} ({_at(group_[0], root)}): {_rule_advice(group_[0])}.")
+        elif code_ in ("AA301", "AA306"):  # one helper per site: name them all
+            names = _join(list(dict.fromkeys(code(f.callee) for f in group_)))
+            parts.append(f"{code_}: make {names} {code('async def')} on async I/O and await them.")
         else:
-            parts.append(f"{code}, at each of the {len(group_)} sites listed: {group_[0].recommendation}.")
+            parts.append(f"{code_}, at each of the {len(group_)} sites listed: {_rule_advice(group_[0])}.")
     return " ".join(dict.fromkeys(parts))
 
 
-def _where(f: Finding) -> str:
-    return f"{PurePath(f.location.path).name}:{f.location.line}"
+_API_CALL = re.compile(r"(?:await )?([A-Za-z_][\w.]*)\(\.\.\.\)")
 
 
-def _title(fs: list[Finding]) -> str:
+def _advice(text: str) -> str:
+    """A category's advice with its API calls named, not sketched: `await asyncio.sleep(...)`
+    -> `asyncio.sleep` (the audit quotes real calls only)."""
+    return _API_CALL.sub(lambda m: code(m.group(1)), text)
+
+
+def _rule_advice(f: Finding) -> str:
+    """Another rule's advice for one finding, with its names (the rules' own wording
+    holds `(...)` where this finding's calls are known)."""
+    fn = short_name(f.function)
+    if f.code == "AA302":
+        calls = _join(list(dict.fromkeys(code(c.hops[0].callee) for c in f.chains)))
+        return (f"make {code(fn)} {code('async def')}, and await async replacements of its blocking calls"
+                + (f" ({calls})" if calls else "") + f" or offload them with {code('asyncio.to_thread')}")
+    if f.code == "AA304":
+        return (f"run the iterations concurrently: one task per item in an {code('asyncio.TaskGroup')} "
+                f"(or the awaitables passed to {code('asyncio.gather')})")
+    return f.recommendation
+
+
+def short_name(q: str) -> str:
+    """A qualified name as the report shows it: its last part, with the class for a
+    dunder method (`Store.__init__`, not a bare `__init__`)."""
+    parts = q.split(".")
+    if len(parts) > 1 and parts[-1].startswith("__") and parts[-1].endswith("__"):
+        return ".".join(parts[-2:])
+    return parts[-1]
+
+
+def _at(f: Finding, root: Path | None) -> str:
+    """`path:line` of a finding as a code span: relative to `root`, else the file name."""
+    loc = f.location
+    name = rel(loc.path, root) if root is not None else PurePath(loc.path).name
+    return code(f"{name}:{loc.line}")
+
+
+def _title(fs: list[Finding], root: Path | None = None) -> str:
     blocking = [f for f in fs if _BLOCKING.match(f.code)]
     if not blocking:
         f = fs[0]
-        fn = f.function.rsplit(".", 1)[-1]
+        fn = code(short_name(f.function))
         titles = {
-            "AA301": f"Sync helper `{fn}` does I/O but is only called from async code",
-            "AA302": f"`{fn}` asserts it runs in an event loop, then blocks it",
-            "AA303": f"`{fn}` starts an event loop outside an entry point",
-            "AA304": f"Independent awaits run one at a time in {_count(fs, 'loop')}",
-            "AA305": f"Tasks created and dropped ({_count(fs, 'site')})",
-            "AA306": (f"Public sync API `{fn}` does network I/O" if len(fs) == 1 else
-                      f"{len(fs)} public sync APIs in `{PurePath(f.location.path).name}` do network I/O"),
+            "AA301": f"Sync helper {fn} does I/O but is only called from async code",
+            "AA302": f"{fn} asserts it runs in an event loop, then blocks it",
+            "AA303": f"{fn} starts an event loop outside an entry point",
+            "AA304": f"Independent awaits run one at a time in {_count(fs, 'loop', root)}",
+            "AA305": f"Tasks created and dropped ({_count(fs, 'site', root)})",
+            "AA306": (f"Public sync API {fn} does network I/O" if len(fs) == 1 else
+                      f"{len(fs)} public sync APIs in {_file(f.location.path, root)} do network I/O"),
         }
         return titles.get(f.code, f.message)
     kinds = [CATEGORIES[c].title for c in dict.fromkeys(c.category for f in blocking for c in f.chains)]
-    kind = _join(kinds[:3])
-    fns = list(dict.fromkeys(f.function.rsplit(".", 1)[-1] for f in blocking))
-    where = _join([f"`{n}`" for n in fns[:3]]) + (f" and {len(fns) - 3} more" if len(fns) > 3 else "")
+    kind = _join(kinds) if len(kinds) <= 4 else _join(kinds[:3], more=len(kinds) - 3)
+    fns = list(dict.fromkeys(short_name(f.function) for f in blocking))
+    where = _join([code(n) for n in fns[:3]], more=len(fns) - 3)
     depth = max(len(c.hops) for f in blocking for c in f.chains)
     if depth > _DEEP:
-        helper = blocking[0].chains[0].hops[0].target.rsplit(".", 1)[-1]
-        return f"Async {where} reach{'es' if len(fns) == 1 else ''} blocking {kind} through `{helper}` ({depth - 1}-call chain)"
+        helper = short_name(blocking[0].chains[0].hops[0].target)
+        return (f"Async {where} reach{'es' if len(fns) == 1 else ''} blocking {kind} through {code(helper)} "
+                f"({depth - 1}-call chain)")
     return f"Synchronous {kind} inside async {where}"
 
 
-def _count(fs: list[Finding], noun: str) -> str:
+def _file(path: str, root: Path | None) -> str:
+    return code(rel(path, root) if root is not None else PurePath(path).name)
+
+
+def _count(fs: list[Finding], noun: str, root: Path | None = None) -> str:
     files = len({f.location.path for f in fs})
-    text = f"{len(fs)} {noun}{'s' if len(fs) != 1 else ''}"
-    return text + (f" in {files} files" if files > 1 else f" in {PurePath(fs[0].location.path).name}")
+    text = _plural(len(fs), noun)
+    return text + (f" in {files} files" if files > 1 else f" in {_file(fs[0].location.path, root)}")
 
 
-def _join(items: list[str]) -> str:
+def _plural(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _join(items: list[str], word: str = "and", *, more: int = 0) -> str:
+    """`a, b and c`; with `more` > 0 the items are the first of a longer list: `a, b, c and 4 more`."""
+    if more > 0:
+        return ", ".join(items) + f" {word} {more} more"
     if len(items) <= 1:
         return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
+    return ", ".join(items[:-1]) + f" {word} " + items[-1]
 
 
 def _violation_id(fs: list[Finding]) -> str:
@@ -386,8 +515,9 @@ def _violation_id(fs: list[Finding]) -> str:
 
 # ---- compliant examples ----------------------------------------------------------------------
 
-def examples(sites: list[CompliantSite]) -> list[Example]:
+def examples(sites: list[CompliantSite], src: SourceText | None = None) -> list[Example]:
     """The best real instances of the standard followed, one per file, by kind."""
+    src = src or SourceText()
     out: list[Example] = []
     used_files: set[str] = set()
     # async layers: classes whose methods offload their blocking I/O
@@ -401,22 +531,22 @@ def examples(sites: list[CompliantSite]) -> list[Example]:
         methods = sorted({c.function.rsplit(".", 1)[-1] for c in cs})
         if len(methods) < 2:
             continue
-        offloader = cs[0].how.split(":", 1)[1]
-        out.append(Example(cs[0].location, f"`{owner.rsplit('.', 1)[-1]}` offloads the blocking I/O of "
-                           f"{len(methods)} async methods ({_join([f'`{m}`' for m in methods[:4]])}) "
-                           f"with `{offloader}`", "layer"))
+        offloaders = _join([code(o) for o in sorted({c.how.split(":", 1)[1] for c in cs})])
+        out.append(Example(cs[0].location, f"{code(owner.rsplit('.', 1)[-1])} offloads the blocking I/O of "
+                           f"{len(methods)} async methods ({_join([code(m) for m in methods[:4]], more=len(methods) - 4)}) "
+                           f"with {offloaders}", "layer"))
         used_files.add(cs[0].location.path)
         if len(out) >= 2:
             break
     kinds = (
         ("taskgroup", lambda c: c.how == "structured:TaskGroup",
-         lambda c: f"`{_fn(c)}` runs concurrent work in an `asyncio.TaskGroup`"),
+         lambda c: f"{code(_fn(c))} runs concurrent work in an {code('asyncio.TaskGroup')}"),
         ("gather", lambda c: c.how == "structured:gather",
-         lambda c: f"`{_fn(c)}` awaits independent work concurrently with `asyncio.gather`"),
-        ("offload", lambda c: c.how.startswith("offloaded"),
-         lambda c: f"`{_fn(c)}` offloads `{_offloaded_name(c)}` with `{c.how.split(':', 1)[1]}`"),
+         lambda c: f"{code(_fn(c))} awaits independent work concurrently with {code('asyncio.gather')}"),
+        ("offload", lambda c: c.how.startswith("offloaded"), lambda c: _offload_text(c, src)),
         ("awaited", lambda c: c.how.startswith("awaited"),
-         lambda c: f"`{_fn(c)}` awaits async {c.how.split(':', 1)[1]} I/O (`{c.callee}`)"),
+         lambda c: f"{code(_fn(c))} awaits async {CATEGORIES[_kind(c)].title if _kind(c) in CATEGORIES else _kind(c)} "
+                   f"({code(c.callee)})"),
     )
     for kind, pred, text in kinds:
         for c in sites:
@@ -428,11 +558,38 @@ def examples(sites: list[CompliantSite]) -> list[Example]:
 
 
 def _fn(c: CompliantSite) -> str:
-    return c.function.rsplit(".", 1)[-1]
+    return short_name(c.function)
 
 
-def _offloaded_name(c: CompliantSite) -> str:
-    return c.callee if c.callee not in ("asyncio.to_thread", "loop.run_in_executor") else "a blocking call"
+def _kind(c: CompliantSite) -> str:
+    return c.how.split(":", 1)[1]
+
+
+def offloaded_callable(c: CompliantSite, src: SourceText) -> str | None:
+    """The callable an offloading call hands to its offloader, as written (the slot of
+    catalog `OFFLOADERS`: `asyncio.to_thread(f, ...)` -> `f`, `loop.run_in_executor(None, f)`
+    -> `f`); None when the call cannot be read or passes it in another way."""
+    node = _call(src, c.location)
+    if node is None:
+        return None
+    offloader = _kind(c)
+    slot = next((s for s in OFFLOADERS if offloader in (s.qualname, s.method)), None)
+    arg, keyword = (slot.arg, slot.keyword) if slot is not None else (0, None)
+    for k in node.keywords:
+        if keyword is not None and k.arg == keyword:
+            return ast.unparse(k.value)
+    if len(node.args) > arg and not any(isinstance(a, ast.Starred) for a in node.args[:arg + 1]):
+        text = ast.unparse(node.args[arg])
+        return text if len(text) <= _MAX_CALL else None
+    return None
+
+
+def _offload_text(c: CompliantSite, src: SourceText) -> str:
+    handed = offloaded_callable(c, src)
+    with_ = code(_kind(c))
+    if handed is None:
+        return f"{code(_fn(c))} runs its blocking work off the event loop with {with_}"
+    return f"{code(_fn(c))} offloads {code(handed)} with {with_}"
 
 
 # ---- score -----------------------------------------------------------------------------------
@@ -466,29 +623,73 @@ _DATA = re.compile(r"<!--\s*asyncaudit-data:\s*(\{.*?\})\s*-->", re.S)
 def read_previous(path: Path) -> dict[str, object] | None:
     try:
         m = _DATA.search(path.read_text(encoding="utf-8"))
-        return json.loads(m.group(1)) if m else None
-    except (OSError, ValueError):
+        data = json.loads(m.group(1)) if m else None
+    except (OSError, ValueError, RecursionError):
         return None
+    return data if isinstance(data, dict) else None
+
+
+def _prev_violations(prev_data: dict[str, object]) -> list[dict[str, object]]:
+    got = prev_data.get("violations")
+    return [v for v in got if isinstance(v, dict) and "id" in v] if isinstance(got, list) else []
 
 
 def trend(violations: list[Violation], previous: Path | None, prev_data: dict[str, object] | None,
-          score: int | None, compliant: list[CompliantSite], root: Path) -> Trend:
-    if prev_data is not None and previous is not None:
-        prev = {v["id"]: v for v in prev_data.get("violations", [])}  # type: ignore[union-attr]
-        cur = {v.id: v for v in violations}
-        fixed = [prev[k] for k in prev if k not in cur]
-        new = [cur[k].title for k in cur if k not in prev]
-        still = [cur[k].title for k in cur if k in prev]
-        pscore = prev_data.get("score")
-        move = ""
-        if isinstance(pscore, int) and score is not None:
-            move = f"; score {pscore} → {score} ({score - pscore:+d})"
-        line = (f"Since the previous audit ({prev_data.get('date', '?')}, `{previous.as_posix()}`): "
-                f"{len(fixed)} violation{'s' if len(fixed) != 1 else ''} fixed, {len(new)} new, "
-                f"{len(still)} still open{move}.")
-        return Trend(line, previous.as_posix(), [{"id": str(v["id"]), "title": str(v["title"])} for v in fixed],
-                     new, still)
-    return _git_trend(violations, compliant, root)
+          score: int | None, io_sites: list[CompliantSite], root: Path) -> Trend:
+    """Fixed, new and still-open violations since `previous`, matched by root cause.
+
+    Each violation carries the baseline fingerprints of its sites (`baseline.fingerprints`:
+    file, function, call, rule and chains; no line numbers).  A current violation is still
+    open when one of its sites was in a previous violation, new when none was; a previous
+    violation is fixed when none of its sites is left.  So fixing one site of a violation
+    leaves it open (one site fewer), whatever the grouping and numbering make of the rest.
+    A report written before fingerprints were recorded is matched by violation id.
+    Without a previous report: the git history of the tree (`_git_trend`).
+    """
+    if prev_data is None or previous is None:
+        return _git_trend(violations, io_sites, root)
+    prev = _prev_violations(prev_data)
+    by_fp = all(isinstance(v.get("fingerprints"), list) for v in prev) and bool(prev)
+    fixed_sites = new_sites = 0
+    if by_fp:
+        owner: dict[str, int] = {str(fp): i for i, v in enumerate(prev) for fp in v["fingerprints"]}  # type: ignore[union-attr]
+        cur_fps = {fp for v in violations for fp in v.fingerprints}
+        hits = [{owner[fp] for fp in v.fingerprints if fp in owner} for v in violations]
+        matched: set[int] = set().union(*hits) if hits else set()
+        shared = Counter(i for hit in hits for i in hit)
+        new, still = [], []
+        for v, hit in zip(violations, hits, strict=True):
+            if not hit:
+                new.append(v.title)
+                continue
+            before = {fp for i in hit for fp in prev[i]["fingerprints"]}  # type: ignore[union-attr]
+            gone, added = len(before - cur_fps), len(set(v.fingerprints) - set(owner))
+            split = any(shared[i] > 1 for i in hit)  # an earlier violation now reported as several
+            note = ", ".join(x for x in (
+                "split from an earlier violation" if split else "",
+                (f"{gone} of its sites fixed" if split else f"{_plural(gone, 'site')} fixed") if gone else "",
+                _plural(added, "new site") if added else "") if x)
+            still.append(v.title + (f" ({note})" if note else ""))
+        fixed = [v for i, v in enumerate(prev) if i not in matched]
+        fixed_sites = len(set(owner) - cur_fps)
+        new_sites = len(cur_fps - set(owner))
+    else:
+        ids = {str(v["id"]) for v in prev}
+        cur = {v.id for v in violations}
+        fixed = [v for v in prev if str(v["id"]) not in cur]
+        new = [v.title for v in violations if v.id not in ids]
+        still = [v.title for v in violations if v.id in ids]
+    pscore = prev_data.get("score")
+    move = ""
+    if isinstance(pscore, int) and not isinstance(pscore, bool) and score is not None:
+        move = f"; score {pscore} → {score} ({score - pscore:+d})"
+    sites = f" ({_plural(fixed_sites, 'site')} fixed, {new_sites} new, matched by root cause)" if by_fp else ""
+    date = prev_data.get("date")
+    when = f"{date}, " if isinstance(date, str) and date else ""
+    line = (f"Since the previous audit ({when}{code(previous.as_posix())}): "
+            f"{_plural(len(fixed), 'violation')} fixed, {len(new)} new, {len(still)} still open{sites}{move}.")
+    return Trend(line, previous.as_posix(), [{"id": str(v["id"]), "title": str(v.get("title", v["id"]))}
+                                             for v in fixed], new, still, fixed_sites, new_sites)
 
 
 def _git_trend(violations: list[Violation], compliant: list[CompliantSite], root: Path) -> Trend:
@@ -535,62 +736,109 @@ def _git_trend(violations: list[Violation], compliant: list[CompliantSite], root
 # ---- the audit -------------------------------------------------------------------------------
 
 def build(result: AnalysisResult, *, root: Path, date: str, previous: Path | None = None,
-          defs: dict[str, tuple[str, int]] | None = None) -> Audit:
+          defs: dict[str, tuple[str, int]] | None = None, baseline: Baseline | None = None,
+          baseline_root: Path | None = None) -> Audit:
+    """The audit of one analysis.
+
+    Args:
+        result: The analysis (run with every rule: `analyze(..., audit=True)`).
+        root: The audited folder: report paths and fingerprints are relative to it.
+        date: The report date (YYYY-MM-DD).
+        previous: An earlier report, for the trend (else the tree's git history).
+        defs: Function -> (path, def line), for the evidence (`result.defs`).
+        baseline: Accepted findings (`check --baseline`): still scored and listed, marked
+            and counted as baselined.
+        baseline_root: The folder the baseline's paths are relative to (default `root`).
+    """
     src = SourceText()
     defs = defs or {}
     findings = [f for f in result.findings if not _in_tests(f.location.path, root)]
     excluded = len(result.findings) - len(findings)
     compliant = [c for c in result.compliant if not _in_tests(c.location.path, root)]
+    suppressed = [f for f in result.suppressed if not _in_tests(f.location.path, root)]
     s = result.stats
     if s.async_functions == 0 and s.loop_callbacks == 0:
         return _not_applicable(result, date)
-    groups = group(findings)
+    fp_of = dict(zip(map(id, findings), fingerprints(findings, root), strict=True))
+    accepted: set[int] = set()
+    if baseline is not None:
+        new = {id(f) for f in baseline.filter_new(result.findings, baseline_root or root)}
+        accepted = {id(f) for f in findings if id(f) not in new}
     violations = []
-    for g in groups:
+    for g in group(findings):
         sev = max(f.severity for f in g)
         pool = [f for f in g if _BLOCKING.match(f.code)] or g
         top = max(pool, key=lambda f: (f.severity, -len(f.chains[0].hops) if f.chains else 0))
-        violations.append(Violation(_violation_id(g), _title(g), sev, top.reason, g, evidence(g, src, defs),
-                                    recommendation(g, src)))
+        violations.append(Violation(_violation_id(g), _title(g, root), sev, code_paths(top.reason), g,
+                                    evidence(g, src, defs),
+                                    recommendation(g, src, root), [fp_of[id(f)] for f in g],
+                                    [id(f) in accepted for f in g]))
     violations.sort(key=lambda v: (-v.severity, v.location.path, v.location.line))
     blocking = [f for f in findings if _BLOCKING.match(f.code)]
     io_sites = [c for c in compliant if is_io_site(c)]
+    tally = Tally(
+        blocking=len(blocking),
+        offloaded=sum(1 for c in io_sites if c.how.startswith("offloaded")),
+        awaited=sum(1 for c in io_sites if c.how.startswith("awaited")),
+        structured=sum(1 for c in compliant if c.how.startswith("structured")),
+        design=len(findings) - len(blocking),
+        suppressed=len(suppressed),
+        baselined=len(accepted),
+        test_code=excluded,
+    )
     weighed = weigh([compliant_severity(c) for c in io_sites], [blocking_severity(f) for f in blocking])
-    wc, wb, cov = weighed.compliant_weight, weighed.blocking_weight, weighed.coverage
     score: int | None = weighed.value
-    nc = len(io_sites)
-    off = sum(1 for c in compliant if c.how.startswith("offloaded"))
-    aw = sum(1 for c in compliant if c.how.startswith("awaited"))
-    if cov is not None:
-        coverage = (f"{nc} of {nc + len(blocking)} I/O sites in event-loop contexts follow the standard "
-                    f"({off} offloaded, {aw} awaited async I/O); {len(blocking)} block the loop. Weighted by "
-                    f"the base severity of their I/O ({_WEIGHTS}): compliant {wc}, "
-                    f"blocking {wb}; {wc} / ({wc} + {wb}) = {100 * cov:.1f}% → score {score}.")
-    else:
-        coverage = ("No I/O site was found in an event-loop context (no blocking call, offload or awaited "
-                    "async I/O): nothing blocks the loop; score 100 by absence of violations.")
+    coverage = _coverage(tally, weighed.compliant_weight, weighed.blocking_weight, weighed.coverage, score)
     by_sev = Counter(v.severity for v in violations)
     sev_counts = ", ".join(f"{by_sev[x]} {x.label}" for x in sorted(Severity, reverse=True) if by_sev[x]) or "none"
     if violations:
         worst = violations[0]
-        severity = (f"{len(violations)} violation{'s' if len(violations) != 1 else ''} ({sev_counts}) over "
-                    f"{sum(len(v.findings) for v in violations)} sites. Highest: {worst.severity.label} — "
-                    f"{worst.title} (`{rel(worst.location.path, root)}:{worst.location.line}`): {worst.reason}.")
+        severity = (f"{_plural(len(violations), 'violation')} ({sev_counts}) over "
+                    f"{_plural(sum(len(v.findings) for v in violations), 'site')}. Highest: {worst.severity.label} — "
+                    f"{worst.title} ({_at(worst.findings[0], root)}): {worst.reason}.")
     else:
         severity = "No violation."
     status = status_of(score, max((v.severity for v in violations), default=None))
     prev_data = read_previous(previous) if previous else None
-    tr = trend(violations, previous, prev_data, score, compliant, root)
-    risk = _risk(violations, findings)
-    summary = _summary(result, violations, compliant, findings, root)
-    audit = Audit(date, score, status, violations, examples(compliant), summary, coverage, severity, tr,
-                  risk, excluded_test_findings=excluded)
+    tr = trend(violations, previous, prev_data, score, io_sites, root)
+    risk = _risk(violations, blocking)
+    summary = _summary(result, violations, blocking, tally, root)
+    audit = Audit(date, score, status, violations, examples(compliant, src), summary, coverage, severity, tr,
+                  risk, excluded_test_findings=excluded, tally=tally, suppressed=suppressed,
+                  baseline=baseline.path.as_posix() if baseline is not None and baseline.path else None)
     audit.data = {
         "standard": STANDARD, "date": date, "score": score, "status": status,
         "violations": [{"id": v.id, "title": v.title, "severity": v.severity.label,
-                        "sites": len(v.findings)} for v in violations],
+                        "sites": len(v.findings), "fingerprints": sorted(v.fingerprints)} for v in violations],
     }
     return audit
+
+
+def _coverage(t: Tally, wc: int, wb: int, share: float | None, score: int) -> str:
+    if share is None:
+        text = ("No I/O site was found in an event-loop context (no blocking call, offload or awaited "
+                "async I/O): nothing blocks the loop; score 100 by absence of violations.")
+    else:
+        text = (f"{t.compliant} of {_plural(t.io_sites, 'I/O site')} in event-loop contexts follow the standard "
+                f"({t.offloaded} offloaded, {t.awaited} awaited async I/O); {t.blocking} block the loop. Weighted by "
+                f"the base severity of their I/O ({_WEIGHTS}): compliant {wc}, "
+                f"blocking {wb}; {wc} / ({wc} + {wb}) = {100 * share:.1f}% → score {score}.")
+    return text + _not_scored(t)
+
+
+def _not_scored(t: Tally) -> str:
+    """What the score leaves out or includes on purpose, counted (never silently)."""
+    parts = []
+    if t.baselined:
+        parts.append(f" {_plural(t.baselined, 'finding')} accepted in the baseline {'are' if t.baselined != 1 else 'is'} "
+                     "scored like the others (marked baselined in the sites).")
+    if t.suppressed:
+        parts.append(f" {_plural(t.suppressed, 'finding')} silenced by {code('# asyncaudit: ignore')} comments "
+                     f"{'are' if t.suppressed != 1 else 'is'} not scored (listed under Suppressed findings).")
+    if t.test_code:
+        parts.append(f" {_plural(t.test_code, 'finding')} in test code {'are' if t.test_code != 1 else 'is'} "
+                     "not audited.")
+    return "".join(parts)
 
 
 def _in_tests(path: str, root: Path) -> bool:
@@ -598,16 +846,15 @@ def _in_tests(path: str, root: Path) -> bool:
     return is_test_module(".".join(PurePath(rel(path, root)).with_suffix("").parts))
 
 
-def _risk(violations: list[Violation], findings: list[Finding]) -> str:
+def _risk(violations: list[Violation], blocking: list[Finding]) -> str:
     if not violations:
         return "Low — nothing on the event-loop paths blocks."
     top = max(v.severity for v in violations)
-    blocking = [f for f in findings if _BLOCKING.match(f.code)]
     loops = sum(1 for f in blocking if any(h.in_loop for c in f.chains for h in c.hops))
     hot = sum(1 for f in blocking if "request" in f.reason or "pipeline" in f.reason)
     kinds = Counter(c.category for f in blocking for c in f.chains)
     common = ", ".join(f"{CATEGORIES[k].title} ({n})" for k, n in kinds.most_common(3))
-    parts = [f"{top.label} — {len(blocking)} blocking sites"]
+    parts = [f"{top.label} — {_plural(len(blocking), 'blocking site')}"]
     if hot:
         parts.append(f"{hot} on request or long-running pipeline paths, where every block stalls all "
                      "concurrent work")
@@ -618,31 +865,38 @@ def _risk(violations: list[Violation], findings: list[Finding]) -> str:
     return "; ".join(parts) + "."
 
 
-def _summary(result: AnalysisResult, violations: list[Violation], compliant: list[CompliantSite],
-             findings: list[Finding], root: Path) -> str:
+def _summary(result: AnalysisResult, violations: list[Violation], blocking: list[Finding], t: Tally,
+             root: Path) -> str:
     s = result.stats
-    blocking = [f for f in findings if _BLOCKING.match(f.code)]
     text = (f"asyncaudit traced {s.async_functions} async functions and {s.loop_callbacks} event-loop callbacks "
             f"in {s.files} files through {s.reached_functions} functions on event-loop paths "
             f"({100 * s.resolved_share:.0f}% of their call sites resolved). ")
+    fanouts = (f", and {_plural(t.structured, 'fan-out')} {'runs' if t.structured == 1 else 'run'} concurrent "
+               f"work in a {code('TaskGroup')} or {code('gather')}") if t.structured else ""
     if not violations:
-        return text + (f"No blocking call was found on those paths; {len(compliant)} I/O sites are offloaded "
-                       "or awaited async I/O, as the standard asks.")
-    dirs = Counter(str(PurePath(rel(f.location.path, root)).parent) for f in blocking)
-    where = _join([f"`{d}`" for d, _ in dirs.most_common(3)])
-    worst = [v for v in violations if v.severity == violations[0].severity][:2]
-    text += (f"{len(blocking)} call sites block the event loop, grouped into "
-             f"{sum(1 for v in violations if any(_BLOCKING.match(f.code) for f in v.findings))} violations")
-    design = sum(1 for v in violations if not any(_BLOCKING.match(f.code) for f in v.findings))
-    if design:
-        text += f", and {design} more violate the rest of the standard (design, structured concurrency)"
+        return text + (f"No blocking call was found on those paths; {t.compliant} of {_plural(t.io_sites, 'I/O site')} "
+                       f"are offloaded or awaited async I/O, as the standard asks{fanouts}.")
+    n_blocking = sum(1 for v in violations if any(_BLOCKING.match(f.code) for f in v.findings))
+    if blocking:
+        text += (f"{_plural(len(blocking), 'call site')} {'blocks' if len(blocking) == 1 else 'block'} the event "
+                 f"loop, grouped into {_plural(n_blocking, 'violation')}")
+        design = len(violations) - n_blocking
+        if design:
+            text += (f", and {design} more {'violates' if design == 1 else 'violate'} the rest of the standard "
+                     "(design, structured concurrency)")
+    else:
+        text += (f"No call site blocks the event loop; {_plural(len(violations), 'violation')} of the rest of the "
+                 "standard (design, structured concurrency)")
     text += ". "
+    worst = [v for v in violations if v.severity == violations[0].severity][:2]
     text += f"The highest-impact ({violations[0].severity.label}) are: " + "; ".join(
         f"{v.title.rstrip('.')}" for v in worst) + ". "
-    if where:
+    dirs = Counter(str(PurePath(rel(f.location.path, root)).parent) for f in blocking)
+    if dirs:
+        where = _join([code(d + "/") if d != "." else "the top-level modules" for d, _ in dirs.most_common(3)])
         text += f"Blocking sites are concentrated in {where}. "
-    if compliant:
-        text += (f"{len(compliant)} I/O sites already follow the standard (offloaded or awaited async I/O).")
+    text += (f"{t.compliant} of {_plural(t.io_sites, 'I/O site')} in event-loop contexts already follow the "
+             f"standard (offloaded or awaited async I/O){fanouts}.")
     return text.strip()
 
 

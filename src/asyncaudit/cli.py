@@ -106,6 +106,12 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument("--previous", metavar="REPORT",
                        help="an earlier report, for the trend (default: the newest earlier one in audits/)")
     audit.add_argument("--date", metavar="YYYY-MM-DD", help="the report date (default: today)")
+    audit.add_argument("--baseline", metavar="FILE",
+                       help="a baseline (check --write-baseline): its findings stay in the report, counted "
+                            "and marked as baselined")
+    audit.add_argument("--link-base", metavar="URL",
+                       help="link sites to URL + the file's path in the repository + #L<line> (e.g. "
+                            "https://github.com/o/r/blob/<sha>/); default: links relative to the report")
 
     sub.add_parser("rules", help="list the rules")
     explain = sub.add_parser("explain", help="show a rule's documentation")
@@ -310,9 +316,17 @@ def _audit(args: argparse.Namespace) -> int:
     result = _analyze(paths, config, audit=True)
     first = Path(paths[0])
     root = first if first.is_dir() else first.parent
-    report = audit_mod.build(result, root=root, date=date, previous=previous, defs=result.defs)
-    text = (markdown.render(report, root) if args.format == "markdown"
-            else json.dumps(markdown.as_dict(report, root), indent=2) + "\n")
+    baseline = None
+    if args.baseline:
+        from asyncaudit.baseline import load_baseline
+
+        baseline = load_baseline(Path(args.baseline))
+    report = audit_mod.build(result, root=root, date=date, previous=previous, defs=result.defs,
+                             baseline=baseline, baseline_root=_root(config))
+    links = (markdown.Links.web(args.link_base, markdown.repository_root(root)) if args.link_base
+             else markdown.Links.relative(out.parent))
+    text = (markdown.render(report, root, links) if args.format == "markdown"
+            else json.dumps(markdown.as_dict(report, root, links), indent=2) + "\n")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")
     _warn(result)

@@ -156,3 +156,4 @@ class AnalysisResult:
     roots: tuple[str, ...] = ()
     defs: dict[str, tuple[str, int]] = field(default_factory=dict)  # function -> (path, def line)
     unused_ignores: list[Location] = field(default_factory=list)  # suppressions that silenced nothing
+    suppressed: list[Finding] = field(default_factory=list)  # findings `# asyncaudit: ignore` silenced
