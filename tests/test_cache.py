@@ -6,6 +6,7 @@ import errno
 import os
 import pickle
 import shutil
+import time
 import zlib
 from pathlib import Path
 
@@ -14,8 +15,10 @@ import pytest
 import asyncaudit
 from asyncaudit import api
 from asyncaudit import cache as cache_mod
-from asyncaudit.cache import CACHEDIR_TAG, FactsCache, RunCache, clear, fingerprint, snapshot, tool_salt
+from asyncaudit.cache import CACHEDIR_TAG, FactsCache, RunCache, clear, fingerprint, tool_salt
 from asyncaudit.config import Config
+from asyncaudit.discover import discover
+from asyncaudit.fscache import FileSystem
 from asyncaudit.model import AnalysisResult
 
 FILES = {
@@ -238,8 +241,8 @@ def test_cache_under_a_file_degrades_to_no_cache(tree: Path, tmp_path: Path) -> 
     assert cache.get_many(work) == [None] * len(work)
     assert cache.prune() == 0
     runs = RunCache(blocker / "cache", tool_salt(), racy_ns=0)
-    key = runs.key(snapshot([tree]), [tree])
-    assert runs.store(key, AnalysisResult()) is False and runs.load(key) is None
+    key = runs.key([tree])
+    assert runs.store(key, AnalysisResult(), _looked(tree)) is False and runs.load(key) is None
     assert clear(blocker / "cache") is True  # nothing there
 
 
@@ -271,8 +274,8 @@ def test_write_failure_degrades_to_no_cache_and_leaves_no_temporaries(
     assert not list(cdir.rglob("*.tmp"))
     assert cache.get_many(work)[0] is not None  # what is there still serves
     runs = RunCache(cdir, tool_salt(), racy_ns=0)
-    key = runs.key(snapshot([tree]), [str(tree)])
-    assert runs.store(key, AnalysisResult()) is False and runs.load(key) is None
+    key = runs.key([str(tree)])
+    assert runs.store(key, AnalysisResult(), _looked(tree)) is False and runs.load(key) is None
 
 
 @pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root ignores permissions")
@@ -358,16 +361,23 @@ def _runs(cdir: Path, salt: str = "", **kw: object) -> RunCache:
     return RunCache(cdir, tool_salt(salt), racy_ns=0, **kw)  # type: ignore[arg-type]
 
 
+def _looked(*paths: Path) -> FileSystem:
+    """What a run's discovery looked at."""
+    fs = FileSystem()
+    discover(list(paths), fs=fs)
+    return fs
+
+
 def _stored(cdir: Path, tree: Path, result: AnalysisResult) -> str:
     runs = _runs(cdir)
-    key = runs.key(snapshot([tree]), [str(tree)], "cfg")
-    assert runs.store(key, result)
+    key = runs.key([str(tree)], "cfg")
+    assert runs.store(key, result, _looked(tree))
     return key
 
 
 def _load(cdir: Path, tree: Path, extra: str = "cfg", salt: str = "") -> AnalysisResult | None:
     runs = _runs(cdir, salt)
-    return runs.load(runs.key(snapshot([tree]), [str(tree)], extra))
+    return runs.load(runs.key([str(tree)], extra))
 
 
 def test_unchanged_tree_hits(tree: Path, cdir: Path, result: AnalysisResult) -> None:
@@ -402,15 +412,29 @@ def test_adding_or_deleting_files_misses(tree: Path, cdir: Path, result: Analysi
     elif change == "rename":
         (tree / "app/c.py").rename(tree / "app/e.py")
     elif change == "new-folder":
-        (tree / "app/sub").mkdir()
+        (tree / "app/sub").mkdir()  # a namespace package now
     elif change == "project-marker":
-        (tree / "app/pyproject.toml").write_text("")  # changes module names
+        (tree / "pyproject.toml").write_text("[project]\nname = 'x'\n")  # a packaging root now
     else:
         (tree / "app/sub").mkdir()
         (tree / "app/sub/x.py").write_text("")
         _stored(cdir, tree, result)
         (tree / "app/sub/pyvenv.cfg").write_text("")  # now skipped by discovery
     assert _load(cdir, tree) is None
+
+
+def test_an_init_file_added_above_the_audited_path_misses(tmp_path: Path, cdir: Path,
+                                                          result: AnalysisResult) -> None:
+    sub = tmp_path / "proj" / "sub"
+    sub.mkdir(parents=True)
+    (sub / "__init__.py").write_text("")
+    (sub / "x.py").write_text("x = 1\n")
+    runs = _runs(cdir)
+    key = runs.key([str(sub)], "cfg")
+    assert runs.store(key, result, _looked(sub))
+    assert runs.load(key) == result
+    (tmp_path / "proj" / "__init__.py").write_text("")  # sub.x is now proj.sub.x
+    assert runs.load(key) is None
 
 
 def test_unrelated_files_do_not_miss(tree: Path, cdir: Path, result: AnalysisResult) -> None:
@@ -428,7 +452,7 @@ def test_configuration_roots_cwd_and_version_are_in_the_key(
     assert _load(cdir, tree, extra="other config") is None
     assert _load(cdir, tree, salt=Config(select=("AA101",)).fingerprint()) is None
     runs = _runs(cdir)
-    assert runs.load(runs.key(snapshot([tree]), [str(tree), str(tree)], "cfg")) is None
+    assert runs.load(runs.key([str(tree), str(tree)], "cfg")) is None
     monkeypatch.chdir(tree)  # relative paths would now be reported differently
     assert _load(cdir, tree) is None
     monkeypatch.undo()
@@ -442,41 +466,40 @@ def test_changed_dependency_misses(tree: Path, cdir: Path, result: AnalysisResul
     lib.parent.mkdir()
     lib.write_text("def f(): pass\n")
     runs = _runs(cdir)
-    key = runs.key(snapshot([tree]), [str(tree)], "cfg")
-    assert runs.store(key, result, deps=[lib])
+    key = runs.key([str(tree)], "cfg")
+    fs = _looked(tree)
+    fs.read(lib)
+    assert runs.store(key, result, fs)
     assert _load(cdir, tree) == result
     lib.write_text("def f():\n    pass\n")
     assert _load(cdir, tree) is None
 
 
-def test_racy_snapshot_is_not_stored(tree: Path, cdir: Path, result: AnalysisResult) -> None:
+def test_racy_result_is_not_stored(tree: Path, cdir: Path, result: AnalysisResult) -> None:
     """A file written within the racy window could change again unseen: do not store."""
     (tree / "app/c.py").write_text(FILES["app/c.py"])  # just now
     runs = RunCache(cdir, tool_salt())  # default window
-    key = runs.key(snapshot([tree]), [str(tree)], "cfg")
-    assert runs.store(key, result) is False
+    key = runs.key([str(tree)], "cfg")
+    assert runs.store(key, result, _looked(tree)) is False
     assert runs.load(key) is None
 
 
-def test_far_future_times_are_not_racy(tree: Path, cdir: Path, result: AnalysisResult) -> None:
+def test_far_future_times_are_not_racy(tree: Path) -> None:
     """Files dated in the future (clock skew, archives) would otherwise never be stored."""
     future = 4_000_000_000 * 10**9  # year 2096
     for rel in FILES:
         os.utime(tree / rel, ns=(future, future))
-    for d in (tree, tree / "app"):
-        os.utime(d, ns=(future, future))
-    runs = RunCache(cdir, tool_salt(), racy_ns=10**9)
-    snap = [sig[:3] for sig in snapshot([tree])]  # (path, size, mtime_ns): ctime is now
-    key = runs.key(snap, [str(tree)], "cfg")
-    assert runs.store(key, result)
-    assert runs.load(key) == result
+    fs = _looked(tree)
+    later = time.time_ns() + 5 * 10**9  # once the inode change times written just now are old
+    assert not fs.racy(10**9, later)
+    assert fs.racy(10**9, future)
 
 
 def test_only_the_latest_runs_are_kept(tree: Path, cdir: Path, result: AnalysisResult) -> None:
     runs = _runs(cdir, keep=2)
-    keys = [runs.key(snapshot([tree]), [str(tree)], f"cfg{i}") for i in range(4)]
+    keys = [runs.key([str(tree)], f"cfg{i}") for i in range(4)]
     for i, key in enumerate(keys):
-        assert runs.store(key, result)
+        assert runs.store(key, result, _looked(tree))
         os.utime(cdir / "runs" / key, ns=(i * 10**9, i * 10**9))
     assert sorted(p.name for p in (cdir / "runs").iterdir()) == sorted(keys[2:])
     assert runs.load(keys[0]) is None and runs.load(keys[3]) == result
@@ -491,16 +514,24 @@ def test_corrupt_run_entry_is_a_miss(tree: Path, cdir: Path, result: AnalysisRes
     assert _load(cdir, tree) is None
 
 
-def test_snapshot_survives_symlink_loops_and_skips_the_cache(tree: Path, tmp_path: Path) -> None:
+def test_dependencies_survive_symlink_loops_and_skip_the_cache(tree: Path, tmp_path: Path) -> None:
     try:
         (tree / "app/loop").symlink_to(tree / "app", target_is_directory=True)
     except OSError:
         pytest.skip("no symlinks here")
     inner = tree / "cachedir"
     _fill(FactsCache(inner, tool_salt()), _work(tree)[:1])
-    snap = snapshot([tree], skip=[inner])
-    paths = [s[0] for s in snap]
+
+    def deps() -> tuple:
+        fs = FileSystem(ignore=[inner])
+        discover([tree], fs=fs)
+        return fs.dependencies()
+
+    got = deps()
+    paths = [s[0] for s in got]
     assert str(tree / "app/a.py") in paths
     assert not any(p.startswith(str(inner)) for p in paths)
-    assert snap == snapshot([tree], skip=[inner])  # deterministic
-    assert snapshot([tmp_path / "missing"])[0][-1] == "x"
+    assert got == deps()  # deterministic
+    missing = FileSystem()
+    missing.entries(tmp_path / "missing")
+    assert missing.dependencies() == ((str(tmp_path / "missing"), "d", "?"),)

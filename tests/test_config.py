@@ -74,7 +74,7 @@ def test_defaults_list_every_option_once() -> None:
     assert list(DEFAULTS) == [
         "include", "exclude", "select", "ignore", "fail-on", "extra-sinks", "extra-offloaders",
         "extra-registrars", "loop-decorators", "entry-points", "severity-overrides", "python",
-        "follow-libraries", "jobs", "cache", "cache-dir", "fix-offloader",
+        "follow-libraries", "jobs", "cache", "cache-dir", "fix-offloader", "source-roots", "test-paths",
     ]
     assert DEFAULTS["fail-on"] == "low" and DEFAULTS["follow-libraries"] is True
     assert DEFAULTS["jobs"] == 0 and DEFAULTS["cache"] is True and DEFAULTS["python"] is None

@@ -11,7 +11,7 @@ def _touch(root: Path, *paths: str) -> None:
     for p in paths:
         f = root / p
         f.parent.mkdir(parents=True, exist_ok=True)
-        f.write_text("")
+        f.write_text("[project]\nname = 'x'\n" if f.name == "pyproject.toml" else "")
 
 
 def _modules(root: Path, **kw) -> dict[str, str]:  # noqa: ANN003

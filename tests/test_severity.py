@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from asyncaudit.model import Severity
-from asyncaudit.severity import assess, context_of, is_test_module
+from asyncaudit.severity import assess, context_of, is_test_path
 
 C, H, M, L = Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LOW
 LOOP = "loop at svc.py:12"
@@ -121,14 +121,21 @@ CONTEXTS = [
 @pytest.mark.parametrize(("name", "decorators", "params", "module", "expected"), CONTEXTS)
 def test_context_of_table(name: str, decorators: tuple[str, ...], params: tuple[str, ...], module: str,
                           expected: str) -> None:
-    assert context_of(name, decorators, params, module) == expected
+    test = is_test_path(module.replace(".", "/") + ".py")
+    assert context_of(name, decorators, params, test) == expected
 
 
-@pytest.mark.parametrize(("module", "expected"), [
-    ("tests.test_api", True), ("test_api", True), ("api_test", True), ("conftest", True),
-    ("pkg.tests.helpers", True), ("pkg.test.helpers", True), ("pkg.testing.fakes", True),
-    ("pkg.api", False), ("pkg.testsuite", False), ("pkg.contest", False), ("tests", False),
-    ("test_api@1", True), ("pkg.latest", False),
+@pytest.mark.parametrize(("path", "expected"), [
+    ("tests/test_api.py", True), ("test_api.py", True), ("api_test.py", True), ("conftest.py", True),
+    ("pkg/tests/helpers.py", True), ("pkg/test/helpers.py", True), ("pkg/api.py", False),
+    ("pkg/testsuite.py", False), ("pkg/contest.py", False), ("tests.py", False), ("pkg/latest.py", False),
+    # a folder named like a test helper is no test code (S10: `work/testing/svc/app.py`)
+    ("testing/svc/app.py", False), ("pkg/testing/fakes.py", False),
 ])
-def test_is_test_module(module: str, expected: bool) -> None:
-    assert is_test_module(module) is expected
+def test_is_test_path(path: str, expected: bool) -> None:
+    assert is_test_path(path) is expected
+
+
+def test_test_paths_are_configurable() -> None:
+    assert is_test_path("qa/checks.py", ("qa/",)) and not is_test_path("tests/a.py", ("qa/",))
+    assert is_test_path("src/x/fixtures/a.py", ("src/*/fixtures/*",))

@@ -17,14 +17,17 @@ from functools import partial
 from pathlib import Path
 
 from asyncaudit import rules
-from asyncaudit.cache import FactsCache, RunCache, fingerprint, snapshot, tool_salt
+from asyncaudit.cache import FactsCache, RunCache, fingerprint, tool_salt
 from asyncaudit.config import Config
-from asyncaudit.discover import SourceFile, discover
-from asyncaudit.facts import Func, ModuleFacts, Site, extract
-from asyncaudit.model import AnalysisResult, Diagnostic, Location, Severity
+from asyncaudit.discover import Discovery, SourceFile, discover
+from asyncaudit.facts import Expr, Func, ModuleFacts, Site, extract
+from asyncaudit.fscache import FileSystem
+from asyncaudit.model import AnalysisResult, Diagnostic, Location, Severity, Stats
+from asyncaudit.modules import Found, compiled_in, is_stdlib
 from asyncaudit.parse.source import parse_source
 from asyncaudit.reach import analyze_reach, compliant_sites, findings
 from asyncaudit.resolve import Program
+from asyncaudit.severity import is_test_path
 from asyncaudit.sourcetext import SourceText
 
 _PARALLEL_THRESHOLD = 300
@@ -113,18 +116,6 @@ def _extract_all(files: Sequence[SourceFile], jobs: int, progress: Progress | No
     return out  # type: ignore[return-value]
 
 
-def _unique_names(files: Sequence[SourceFile]) -> list[SourceFile]:
-    """Two files claiming one module name (scripts in different folders) both stay: the
-    later ones, in path order, get a `@N` suffix, so neither's functions shadow the other's."""
-    seen: dict[str, int] = {}
-    out = []
-    for f in files:
-        n = seen.get(f.module, 0)
-        seen[f.module] = n + 1
-        out.append(f if n == 0 else replace(f, module=f"{f.module}@{n}"))
-    return out
-
-
 def site_packages(python: str | None) -> list[Path]:
     """The site-packages folders of the audited environment (never the project itself)."""
     if python:
@@ -143,23 +134,43 @@ def site_packages(python: str | None) -> list[Path]:
     return []
 
 
+def search_path(sites: Sequence[Path]) -> list[Path]:
+    """The interpreter's search path from its site folders: each folder, then the path
+    lines of its `.pth` files (editable installs), as `site` adds them.  The `import`
+    lines of `.pth` files are never run."""
+    out: list[Path] = []
+    for site in sites:
+        out.append(site)
+        try:
+            names = sorted(n for n in os.listdir(site) if n.endswith(".pth"))
+        except OSError:
+            continue
+        for name in names:
+            try:
+                text = (site / name).read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                continue
+            for line in text.splitlines():
+                line = line.strip()
+                if not line or line.startswith(("#", "import ", "import\t")):
+                    continue
+                entry = Path(line) if os.path.isabs(line) else site / line
+                if entry.is_dir() and entry not in out:
+                    out.append(entry)
+    return out
+
+
 class LibraryLoader:
-    """Loads third-party modules of the audited environment on demand, as facts."""
+    """Loads the audited environment's third-party modules on demand, as facts."""
 
-    def __init__(self, paths: Sequence[Path], cache: FactsCache | None = None) -> None:
-        self.paths = list(paths)
+    def __init__(self, fs: FileSystem, cache: FactsCache | None = None) -> None:
+        self.fs = fs
         self.cache = cache
-        self.loaded: list[str] = []  # files read, for the run cache
 
-    def __call__(self, module: str) -> ModuleFacts | None:
-        rel = module.replace(".", "/")
-        for base in self.paths:
-            for cand, is_pkg in ((base / rel / "__init__.py", True), (base / f"{rel}.py", False)):
-                if cand.is_file():
-                    self.loaded.append(str(cand))
-                    facts, _ = _facts_for((str(cand), module, is_pkg), self.cache)
-                    return facts
-        return None
+    def __call__(self, found: Found, module: str) -> ModuleFacts | None:
+        self.fs.track(found.path)  # the run cache re-checks every library file read
+        facts, _ = _facts_for((found.path, module, found.is_package), self.cache)
+        return facts
 
 
 def _locator(modules: dict[str, ModuleFacts], text: SourceText):  # noqa: ANN202
@@ -170,57 +181,57 @@ def _locator(modules: dict[str, ModuleFacts], text: SourceText):  # noqa: ANN202
     return locate
 
 
+
+
 def analyze(paths: Sequence[str | os.PathLike[str]], config: Config | None = None, *,
             audit: bool = False, progress: Progress | None = None) -> AnalysisResult:
     """Analyze the Python code below `paths`; never imports or runs it."""
     config = config or Config()
-    libs = site_packages(config.python) if config.follow_libraries else []
+    sites = site_packages(config.python) if config.follow_libraries else []
+    libs = search_path(sites)
     facts_cache = run_cache = None
+    # ASYNCAUDIT_CACHE_DIR moves the cache (CI caches, tests), like RUFF_CACHE_DIR
+    cache_dir = os.environ.get("ASYNCAUDIT_CACHE_DIR") or config.cache_dir
     if config.cache:
-        # ASYNCAUDIT_CACHE_DIR moves the cache (CI caches, tests), like RUFF_CACHE_DIR
-        cache_dir = os.environ.get("ASYNCAUDIT_CACHE_DIR") or config.cache_dir
         facts_cache = FactsCache(cache_dir, tool_salt())  # facts depend on no option
         run_cache = RunCache(cache_dir, tool_salt(config.fingerprint()))
-        run_key = run_cache.key(snapshot(paths, skip=[cache_dir]), paths, fingerprint(
-            audit, [(str(p), _mtime_ns(p)) for p in libs]))
-        cached = run_cache.load(run_key)
+        run_key = run_cache.key(paths, fingerprint(audit, [str(p) for p in libs], bool(sites)))
+        cached = run_cache.load(run_key, ignore=[cache_dir])
         if cached is not None:
             return cached
+    # every folder and file the run looks at goes through fs: the run cache keys on them
+    fs = FileSystem(ignore=[cache_dir] if config.cache else [])
     collecting = gc.isenabled()
     gc.disable()  # millions of small, acyclic objects: collections cost ~40% of the run
     try:
-        result, loader = _analyze(paths, config, audit, progress, libs, facts_cache)
+        result = _analyze(paths, config, audit, progress, libs, bool(sites), facts_cache, fs)
     finally:
         if collecting:
             gc.enable()
     if run_cache is not None and facts_cache is not None:
-        run_cache.store(run_key, result, deps=loader.loaded if loader else ())
+        run_cache.store(run_key, result, fs)
         if facts_cache.misses:
             facts_cache.prune()
     return result
 
 
-def _mtime_ns(path: Path) -> int:
-    try:
-        return path.stat().st_mtime_ns
-    except OSError:
-        return 0
-
-
 def _analyze(paths: Sequence[str | os.PathLike[str]], config: Config, audit: bool, progress: Progress | None,
-             libs: list[Path], facts_cache: FactsCache | None) -> tuple[AnalysisResult, LibraryLoader | None]:
-    found = discover([Path(p) for p in paths], exclude=config.exclude)
+             libs: list[Path], environment: bool, facts_cache: FactsCache | None,
+             fs: FileSystem) -> AnalysisResult:
+    found = discover(paths, exclude=config.exclude, fs=fs, source_roots=config.source_roots,
+                     search_path=libs)
     result = AnalysisResult()
     result.diagnostics.extend(Diagnostic(p, 0, m) for p, m in found.diagnostics)
-    extracted = _extract_all(_unique_names(found.files), config.jobs, progress, facts_cache)
+    extracted = _extract_all(found.files, config.jobs, progress, facts_cache)
     modules: list[ModuleFacts] = []
     for facts, fallback in extracted:
         result.stats.fallback_parsed += fallback
         result.diagnostics.extend(Diagnostic(facts.path, line, msg) for line, msg in facts.diagnostics)
         modules.append(facts)
-    loader = LibraryLoader(libs, facts_cache) if libs else None
+    loader = LibraryLoader(fs, facts_cache) if libs else None
+    test_paths = _test_paths(found, config.test_paths)
     severity: dict[str, Severity] = {**config.severity_overrides, **config.extra_sink_severity}
-    program = Program(modules, library_loader=loader,
+    program = Program(modules, finder=found.finder, load=loader, test_paths=test_paths,
                       extra_sinks=config.extra_sinks, extra_offloaders=config.extra_offloaders,
                       extra_registrars=config.extra_registrars, loop_decorators=config.loop_decorators,
                       severity=severity)
@@ -256,7 +267,7 @@ def _analyze(paths: Sequence[str | os.PathLike[str]], config: Config, audit: boo
     s = result.stats
     s.files = len(found.files)
     s.project_modules = len(program.project)
-    s.library_modules = len(program.modules) - len(program.project)
+    s.library_modules = len(program.library)
     proj_funcs = program.project_functions()
     s.functions = len(proj_funcs)
     s.async_functions = sum(f.is_async for f in proj_funcs)
@@ -264,9 +275,80 @@ def _analyze(paths: Sequence[str | os.PathLike[str]], config: Config, audit: boo
     s.reached_functions = len(reach.resolutions)
     s.call_sites = reach.call_sites
     s.resolved_call_sites = reach.resolved_sites
+    _import_stats(program, modules, found, s)
+    s.libraries = "off" if not config.follow_libraries else "followed" if environment else "none"
+    packages: dict[str, int] = {}
+    for name, n in reach.unfound_calls.items():
+        top = name.partition(".")[0]
+        if top not in found.names:  # a project module not found is an unresolved import, not a package
+            packages[top] = packages.get(top, 0) + n
+    s.not_installed = sorted(packages.items(), key=lambda kv: (-kv[1], kv[0]))
+    result.test_paths = test_paths
     result.roots = tuple(str(p) for p in paths)
     result.diagnostics.sort(key=lambda d: (d.path, d.line, d.message))
-    return result, loader
+    return result
+
+
+def _test_paths(found: Discovery, patterns: tuple[str, ...]) -> frozenset[str]:
+    """The analyzed files that are test code, by their path below the audited folder."""
+    given = found.finder.given
+    out = set()
+    for f in found.files:
+        path = os.path.abspath(f.path)
+        top = max((g for g in given if path.startswith(g + os.sep)), key=len, default=os.path.dirname(path))
+        if is_test_path(os.path.relpath(path, top).replace(os.sep, "/"), patterns):
+            out.add(str(f.path))
+    return frozenset(out)
+
+
+def _imported(m: ModuleFacts) -> set[str]:
+    """The modules a file imports, as written (`pkg.util`, `..base`), anywhere in it."""
+    out: set[str] = set()
+
+    def add(b: Expr) -> None:
+        if b[0] in ("mod", "from"):
+            out.add(b[1])
+
+    for b in m.imports.values():
+        add(b)
+    out.update(m.star_imports)
+    for f in m.functions.values():
+        for values in f.locals.values():
+            for e in values:
+                if e[0] == "imp":
+                    add(e[1])
+    for c in m.classes.values():
+        for values in c.attrs.values():
+            for e in values:
+                if e[0] == "imp":
+                    add(e[1])
+    return out
+
+
+def _import_stats(program: Program, modules: list[ModuleFacts], found: Discovery, s: Stats) -> None:
+    """Count the imports of the tree's own modules (each distinct importing file and module
+    named: relative ones, and absolute ones whose first name is a folder or module of the
+    tree), and list those that found nothing."""
+    given = found.finder.given
+    unresolved: dict[str, list[str]] = {}
+    total = ok = 0
+    for m in modules:
+        for name in sorted(_imported(m)):
+            relative = name.startswith(".")
+            if not relative and (compiled_in(name) or name.partition(".")[0] not in found.names):
+                continue
+            hit = program.locate(name, m)
+            if hit is None:
+                if not relative and is_stdlib(name):
+                    continue  # the standard library (no project file shadows it here)
+                total += 1
+                unresolved.setdefault(name, []).append(m.path)
+            elif relative or any(hit.path.startswith(g + os.sep) for g in given):
+                total += 1
+                ok += 1
+    s.project_imports, s.resolved_project_imports = total, ok
+    s.unresolved_imports = sorted(((name, len(paths), min(paths)) for name, paths in unresolved.items()),
+                                  key=lambda t: (-t[1], t[0]))
 
 
 __all__ = ["Config", "Severity", "analyze"]

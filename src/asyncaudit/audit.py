@@ -34,7 +34,6 @@ from asyncaudit.report.markdown import code_span as code
 from asyncaudit.score import WEIGHT
 from asyncaudit.score import score as weigh
 from asyncaudit.score import status as status_of
-from asyncaudit.severity import is_test_module
 from asyncaudit.sourcetext import SourceText
 
 STANDARD = "async-first-design"
@@ -752,10 +751,10 @@ def build(result: AnalysisResult, *, root: Path, date: str, previous: Path | Non
     """
     src = SourceText()
     defs = defs or {}
-    findings = [f for f in result.findings if not _in_tests(f.location.path, root)]
+    findings = [f for f in result.findings if f.location.path not in result.test_paths]
     excluded = len(result.findings) - len(findings)
-    compliant = [c for c in result.compliant if not _in_tests(c.location.path, root)]
-    suppressed = [f for f in result.suppressed if not _in_tests(f.location.path, root)]
+    compliant = [c for c in result.compliant if c.location.path not in result.test_paths]
+    suppressed = [f for f in result.suppressed if f.location.path not in result.test_paths]
     s = result.stats
     if s.async_functions == 0 and s.loop_callbacks == 0:
         return _not_applicable(result, date)
@@ -839,11 +838,6 @@ def _not_scored(t: Tally) -> str:
         parts.append(f" {_plural(t.test_code, 'finding')} in test code {'are' if t.test_code != 1 else 'is'} "
                      "not audited.")
     return "".join(parts)
-
-
-def _in_tests(path: str, root: Path) -> bool:
-    """Test code, by the file's path below the audited root (the rule severity uses too)."""
-    return is_test_module(".".join(PurePath(rel(path, root)).with_suffix("").parts))
 
 
 def _risk(violations: list[Violation], blocking: list[Finding]) -> str:

@@ -34,9 +34,6 @@ _DIGEST_CHARS = 32
 
 # `mod.f.<lambda@12:8>`: a lambda's qualname carries its position; drop it.
 _LAMBDA_POS = re.compile(r"<lambda@\d+:\d+>")
-# `tool@3.run`: a module renamed because two files claimed one name; the number
-# depends on discovery order, not on the code.  (Only outside `<...>` parts.)
-_MODULE_DUP = re.compile(r"@\d+(?=\.|$)")
 
 
 class BaselineError(Exception):
@@ -44,7 +41,7 @@ class BaselineError(Exception):
 
 
 def _qualname(name: str) -> str:
-    return _MODULE_DUP.sub("", _LAMBDA_POS.sub("<lambda>", name))
+    return _LAMBDA_POS.sub("<lambda>", name)
 
 
 def _relpath(path: str, root: Path) -> str:

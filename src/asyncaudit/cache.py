@@ -6,9 +6,10 @@ Two caches share one directory (`.asyncaudit_cache/` by default):
   sha256(salt, module name, is_package, sha256 of the file's bytes).  Facts depend only
   on those, so a hit is exact; the path stored in the facts is rewritten on load, so a
   file moved or copied elsewhere still hits.
-* `RunCache` short-cuts the whole pipeline when the tree is unchanged: the caller takes a
-  `snapshot()` of the tree (one stat per file, no parsing, no discovery), computes
-  `key()` from it and the configuration, and `load()`s the stored `AnalysisResult`.
+* `RunCache` short-cuts the whole pipeline when nothing it looked at changed: `key()`
+  covers the configuration and the paths; each stored `AnalysisResult` carries the
+  dependencies the run's `FileSystem` recorded (every folder discovery and the module
+  finder listed, every file read), which `load()` re-checks — no second walk of the tree.
 
 The salt (see `tool_salt`) covers the tool version, the tool's own code, the interpreter
 and the tree-sitter grammar, plus a configuration fingerprint chosen by the caller.
@@ -37,7 +38,6 @@ import io
 import itertools
 import os
 import pickle
-import stat
 import struct
 import sys
 import time
@@ -47,6 +47,7 @@ from pathlib import Path
 from typing import Any
 
 from asyncaudit.facts import ModuleFacts
+from asyncaudit.fscache import FileSystem, unchanged
 from asyncaudit.model import AnalysisResult
 
 FORMAT = 1
@@ -433,109 +434,12 @@ class FactsCache(_Store):
 
 # ---- whole-run results -------------------------------------------------------------
 
-Signature = tuple[str, int, int, int, int, str]  # path, size, mtime_ns, ctime_ns, inode, kind
-
-
-def _file_sig(path: str, st: os.stat_result) -> Signature:
-    if not stat.S_ISREG(st.st_mode):
-        return (path, 0, 0, 0, 0, "s")
-    return (path, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, "f")
-
-
-def _snapshot_dir(top: str, out: list[Signature], seen: set[tuple[int, int]],
-                  skip: set[tuple[int, int]]) -> None:
-    from asyncaudit.discover import PROJECT_MARKERS, SKIP_DIRS
-
-    stack = [top]
-    while stack:
-        d = stack.pop()
-        try:
-            st = os.stat(d)
-            ident = (st.st_dev, st.st_ino)
-            if ident in skip:
-                continue
-            if ident in seen:
-                out.append((d, 0, 0, 0, 0, "l"))
-                continue
-            seen.add(ident)
-            entries = sorted(os.scandir(d), key=lambda e: e.name)
-        except OSError:
-            out.append((d, 0, 0, 0, 0, "u"))
-            continue
-        out.append((d, 0, 0, 0, 0, "d"))
-        subdirs: list[str] = []
-        for e in entries:
-            name = e.name
-            try:
-                is_dir = e.is_dir()
-            except OSError:
-                is_dir = False
-            if is_dir:
-                if name in SKIP_DIRS or name.endswith(".egg-info"):
-                    continue
-                if os.path.exists(os.path.join(e.path, "pyvenv.cfg")):
-                    out.append((e.path, 0, 0, 0, 0, "v"))
-                else:
-                    subdirs.append(e.path)
-                continue
-            if name in PROJECT_MARKERS and not name.endswith(".py"):
-                out.append((e.path, 0, 0, 0, 0, "m"))
-            elif name.endswith(".py"):
-                try:
-                    out.append(_file_sig(e.path, e.stat()))
-                except OSError:
-                    out.append((e.path, 0, 0, 0, 0, "b"))
-        stack.extend(reversed(subdirs))
-
-
-def snapshot(paths: Iterable[str | os.PathLike[str]],
-             skip: Iterable[str | os.PathLike[str]] = ()) -> list[Signature]:
-    """Stat signatures of everything discovery could depend on below `paths`, sorted.
-
-    A superset of what `discover` reads, without parsing or naming modules (about 0.1 s
-    for 7,000 files): every .py file's (path, size, mtime_ns, ctime_ns, inode); each
-    folder walked, each venv skipped and each project marker present (existence only);
-    missing, broken and unreadable entries.  Folders are walked like `discover` does
-    (same skipped names, symlinks followed once), but `--exclude` is ignored: changes in
-    excluded files only cost a miss.  `skip`: folders not to walk, such as the cache
-    directory itself when it lies inside the tree under another name than the default
-    (it holds no .py file, so discovery is not affected).
-    """
-    out: list[Signature] = []
-    seen: set[tuple[int, int]] = set()
-    skipped: set[tuple[int, int]] = set()
-    for raw in skip:
-        try:
-            st = os.stat(raw)
-        except OSError:
-            continue
-        skipped.add((st.st_dev, st.st_ino))
-    for raw in paths:
-        p = os.fspath(raw)
-        try:
-            st = os.stat(p)
-        except OSError:
-            out.append((p, 0, 0, 0, 0, "x"))
-            continue
-        if stat.S_ISDIR(st.st_mode):
-            _snapshot_dir(p, out, seen, skipped)
-        else:
-            out.append(_file_sig(p, st))
-    out.sort()
-    return out
-
-
-def _stat_sig(path: str) -> Signature:
-    try:
-        return _file_sig(path, os.stat(path))
-    except OSError:
-        return (path, 0, 0, 0, 0, "x")
-
-
 class RunCache(_Store):
-    """The latest `keep` whole-run results, keyed by the tree's stat snapshot and the config.
+    """The latest `keep` whole-run results, keyed by the configuration and the paths, each
+    stored with the dependencies the run recorded (every folder listed and file read, see
+    `asyncaudit.fscache`) and re-checked on `load()`.
 
-    A result is not stored when a file changed within `racy_ns` of the snapshot: an
+    A result is not stored when a file it read changed within `racy_ns` of the run: an
     edit in the same timestamp tick (2 s on FAT, 1 s on HFS+) would leave the stats
     unchanged.  The run after next stores it.
     """
@@ -546,30 +450,21 @@ class RunCache(_Store):
         self._folder = os.path.join(self._root, _RUNS)
         self.keep = keep
         self.racy_ns = racy_ns
-        self._racy: set[str] = set()
 
-    def key(self, files: Iterable[Sequence[Any]], roots: Iterable[str | os.PathLike[str]],
-            extra: str = "") -> str:
-        """Key of a run: (path, size, mtime_ns, ...) per file (e.g. `snapshot()`), the roots
-        as given, the working directory (reported paths are relative to it) and `extra`
-        (the configuration fingerprint, site-packages folders...)."""
-        files = list(files)
+    def key(self, roots: Iterable[str | os.PathLike[str]], extra: str = "") -> str:
+        """Key of a run: the roots as given, the working directory (reported paths are
+        relative to it) and `extra` (the configuration fingerprint, the search path...)."""
         h = self._base.copy()
         h.update(repr((os.getcwd(), tuple(os.fspath(r) for r in roots), extra)).encode("utf-8", "surrogatepass"))
-        h.update(b"\0")
-        h.update(repr(files).encode("utf-8", "surrogatepass"))
-        key = h.hexdigest()
-        now = time.time_ns()
-        lo, hi = now - self.racy_ns, now + self.racy_ns  # far-future times are not racy
-        if any(isinstance(v, int) and lo < v < hi for sig in files for v in sig[2:4]):
-            self._racy.add(key)
-        return key
+        return h.hexdigest()
 
     def _target(self, key: str) -> str:
         return os.path.join(self._folder, key)
 
-    def load(self, key: str) -> AnalysisResult | None:
-        """The result stored under `key` if its dependencies are unchanged; else None."""
+    def load(self, key: str, ignore: Iterable[str | os.PathLike[str]] = ()) -> AnalysisResult | None:
+        """The result stored under `key` if everything it depends on is unchanged; else None.
+
+        `ignore`: folders whose appearance is no change (the cache directory)."""
         try:
             target = self._target(key)
             payload = self._read_entry(target, bytes.fromhex(key))
@@ -577,9 +472,7 @@ class RunCache(_Store):
                 return None
             with _NoGC():
                 result, deps = _loads(payload)
-            if not isinstance(result, AnalysisResult):
-                return None
-            if any(_stat_sig(sig[0]) != sig for sig in deps):
+            if not isinstance(result, AnalysisResult) or not unchanged(deps, ignore):
                 return None
             try:
                 os.utime(target)  # most recently used
@@ -590,14 +483,12 @@ class RunCache(_Store):
             self.errors += 1
             return None
 
-    def store(self, key: str, result: AnalysisResult, deps: Iterable[str | os.PathLike[str]] = ()) -> bool:
-        """Store `result` under `key`; `deps` are further files it depends on (library
-        sources read), re-checked by `load()`.  Keeps the latest `keep` results."""
-        if not self.writable or key in self._racy:
+    def store(self, key: str, result: AnalysisResult, fs: FileSystem) -> bool:
+        """Store `result` under `key` with what `fs` recorded.  Keeps the latest `keep` results."""
+        if not self.writable or fs.racy(self.racy_ns, time.time_ns()):
             return False
         try:
-            dep_sigs = tuple(_stat_sig(os.fspath(p)) for p in dict.fromkeys(deps))
-            payload = pickle.dumps((result, dep_sigs), protocol=_PROTOCOL)
+            payload = pickle.dumps((result, fs.dependencies()), protocol=_PROTOCOL)
         except Exception:  # noqa: BLE001
             self.errors += 1
             return False
@@ -659,4 +550,4 @@ def clear(directory: str | os.PathLike[str]) -> bool:
 
 
 __all__ = ["DEFAULT_DIRECTORY", "FactsCache", "RunCache", "clear", "default_directory",
-           "fingerprint", "snapshot", "tool_salt"]
+           "fingerprint", "tool_salt"]

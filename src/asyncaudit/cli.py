@@ -52,6 +52,8 @@ def _analysis_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--ignore", type=_csv, default=MISSING, metavar="CODES", help="skip these rule codes or prefixes")
     p.add_argument("--exclude", action="append", default=None, metavar="GLOB",
                    help="skip files and folders matching GLOB (repeatable)")
+    p.add_argument("--source-root", action="append", default=None, metavar="DIR", dest="source_roots",
+                   help="also search imports in DIR, like a folder on sys.path (repeatable)")
     p.add_argument("--python", metavar="PATH", default=MISSING,
                    help="interpreter of the audited environment: calls into its installed packages are "
                         "followed into their source (default: the active virtualenv)")
@@ -158,6 +160,7 @@ def _make_config(args: argparse.Namespace):  # noqa: ANN202
 
     cli = {
         "select": args.select, "ignore": args.ignore, "exclude": args.exclude, "python": args.python,
+        "source_roots": args.source_roots,
         "jobs": args.jobs, "fail_on": getattr(args, "fail_on", MISSING),
         "follow_libraries": False if args.no_libraries else MISSING,
         "cache": False if args.no_cache else MISSING,

@@ -56,6 +56,8 @@ DEFAULTS: dict[str, object] = {
     "cache": True,
     "cache-dir": ".asyncaudit_cache",
     "fix-offloader": "auto",  # what `check --fix` offloads with: auto | asyncio | executor | anyio | trio | hass
+    "source-roots": [],  # folders imports are searched in, besides the roots found by themselves
+    "test-paths": ["tests/", "test/", "test_*.py", "*_test.py", "conftest.py"],  # test code, by path
 }
 
 #: The values of `fix-offloader` (see asyncaudit.fix.offload).
@@ -299,6 +301,8 @@ _VALIDATORS: dict[str, Callable[[object, str], object]] = {
     "entry-points": _array(_qualname, "qualified names"),
     "severity-overrides": _severity_overrides,
     "python": _string,
+    "source-roots": _array(_string, "folders"),
+    "test-paths": _array(_string, "globs"),
     "follow-libraries": _bool,
     "jobs": _count,
     "cache": _bool,
@@ -506,12 +510,14 @@ class Config:
     severity_overrides: dict[str, Severity] = field(default_factory=dict)  # rule code -> severity
     cache: bool = True
     cache_dir: str = ".asyncaudit_cache"
+    source_roots: tuple[str, ...] = ()  # folders imports are searched in (config `source-roots`)
+    test_paths: tuple[str, ...] = ("tests/", "test/", "test_*.py", "*_test.py", "conftest.py")
     source: Path | None = None  # the configuration file used, if any
     fix_offloader: str = "auto"  # `check --fix` only: never changes the analysis
 
     def __post_init__(self) -> None:
         # callers pass lists (argparse `append`) as readily as tuples
-        for name in ("select", "ignore", "exclude", "include"):
+        for name in ("select", "ignore", "exclude", "include", "source_roots", "test_paths"):
             value = getattr(self, name)
             if isinstance(value, str):
                 raise TypeError(f"Config.{name}: expected a sequence of strings, got a string")
@@ -569,6 +575,8 @@ class Config:
             "exclude": sorted(self.exclude),
             "include": list(self.include),  # order decides which of two same-named modules wins
             "python": self.python,
+            "source_roots": list(self.source_roots),  # order is search order
+            "test_paths": sorted(self.test_paths),
             "follow_libraries": self.follow_libraries,
             "extra_sinks": sorted([s.qualname, s.category, s.alternative] for s in self.extra_sinks.values()),
             "extra_sink_severity": {k: int(v) for k, v in self.extra_sink_severity.items()},
@@ -628,17 +636,20 @@ def from_options(options: Mapping[str, object], source: Path | None = None) -> C
         cache=o["cache"],
         cache_dir=o["cache-dir"],
         fix_offloader=o["fix-offloader"],
+        source_roots=tuple(o["source-roots"]),
+        test_paths=tuple(o["test-paths"]),
         source=source,
     )
 
 
 def _relative_to(base: Path, options: dict[str, object]) -> None:
-    """Resolve the file's relative `include`, `cache-dir` and `python` against `base`."""
+    """Resolve the file's relative `include`, `source-roots`, `cache-dir` and `python` against `base`."""
     def resolve(p: str) -> str:
         p = os.path.expanduser(p)
         return p if os.path.isabs(p) else os.path.normpath(os.path.join(base, p))
 
     options["include"] = [resolve(p) for p in options["include"]]  # type: ignore[union-attr]
+    options["source-roots"] = [resolve(p) for p in options["source-roots"]]  # type: ignore[union-attr]
     options["cache-dir"] = resolve(options["cache-dir"])  # type: ignore[arg-type]
     python = options["python"]
     # like a shell: a bare command name (`python3`) is looked up on PATH, not in `base`

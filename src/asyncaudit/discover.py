@@ -1,20 +1,32 @@
-"""Discover stage: paths -> source files with module names and package roots.
+"""Discover stage: paths -> source files with module names, and the module finder.
 
-Module names are derived from the filesystem, never by importing: a file's module is its
-path relative to the *source root* that contains it.  Roots are found by themselves:
-each path given, every `src/` folder (so `src/` layouts and workspaces such as
-`packages/*/src` and `services/*/src` work), and every folder holding a
-`pyproject.toml`, `setup.py` or `setup.cfg`.  The deepest root above a file wins, so
-`packages/core/src/core/x.py` is module `core.x`, and folders without `__init__.py`
-(namespace packages) still get dotted names.
+Walks the paths given (through the run's `FileSystem`, so the run cache knows every
+folder looked at), finds the tree's roots by themselves — every `src/` folder, every
+packaging root (a `pyproject.toml`, `setup.cfg` or `setup.py` that is a packaging file,
+never one beside an `__init__.py`, where it is a module or a tool's settings) and the
+package folders its configuration names — and builds the `ModuleFinder` that names each
+file by crawling up its `__init__.py` folders and later finds what each import loads
+(see `asyncaudit.modules`).  Virtualenvs, build, cache and VCS folders are skipped.
+
+Two files claiming one module name (two sibling projects with a top-level `util.py`,
+scripts in different folders) both stay, each named by its path below the audited
+folder (`a.util`, `b.util`), and a diagnostic names them; each importer still finds the
+one on its own search path.
 """
 
 from __future__ import annotations
 
+import ast
+import configparser
 import fnmatch
 import os
+import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+from asyncaudit.fscache import BROKEN, DIR, FILE, FileSystem
+from asyncaudit.modules import ModuleFinder
 
 SKIP_DIRS = frozenset({
     ".git", ".hg", ".svn", ".tox", ".nox", ".venv", "venv", ".env", "__pycache__",
@@ -31,21 +43,14 @@ class SourceFile:
     path: Path  # as given/walked, used for display
     module: str
     is_package: bool  # an __init__.py
-    root: Path
 
 
 @dataclass(frozen=True, slots=True)
 class Discovery:
     files: tuple[SourceFile, ...]
-    roots: tuple[Path, ...]
+    finder: ModuleFinder
+    names: frozenset[str]  # the tree's top-level names (what an import of a project module starts with)
     diagnostics: tuple[tuple[str, str], ...]  # (path, message)
-
-
-def _skipped_dir(entry: os.DirEntry[str]) -> bool:
-    name = entry.name
-    if name in SKIP_DIRS or name.endswith(".egg-info"):
-        return True
-    return os.path.exists(os.path.join(entry.path, "pyvenv.cfg"))
 
 
 def _excluded(rel: str, patterns: tuple[str, ...]) -> bool:
@@ -59,102 +64,291 @@ def _excluded(rel: str, patterns: tuple[str, ...]) -> bool:
     return False
 
 
-def _walk(top: Path, exclude: tuple[str, ...], diags: list[tuple[str, str]],
-          files: list[Path], roots: set[Path]) -> None:
-    seen: set[tuple[int, int]] = set()
-    stack = [top]
-    while stack:
-        d = stack.pop()
+# ---- packaging files ----------------------------------------------------------------
+
+def _strings(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [v for v in value if isinstance(v, str)]
+    return []
+
+
+def _pyproject_dirs(data: dict) -> list[str] | None:
+    """Package folders a pyproject.toml names (relative), or None when it is no packaging file."""
+    tool = data.get("tool") if isinstance(data.get("tool"), dict) else {}
+    packaging = "project" in data or "build-system" in data or any(
+        k in tool for k in ("poetry", "setuptools", "hatch", "pdm", "flit", "maturin"))
+    if not packaging:
+        return None
+    out: list[str] = []
+    st = tool.get("setuptools") if isinstance(tool.get("setuptools"), dict) else {}
+    find = st.get("packages", {}).get("find") if isinstance(st.get("packages"), dict) else None
+    if isinstance(find, dict):
+        out += _strings(find.get("where"))
+    pkg_dir = st.get("package-dir")
+    if isinstance(pkg_dir, dict):
+        out += [v for k, v in pkg_dir.items() if k == "" and isinstance(v, str)]
+        # `pkg = "lib/pkg"`: lib/ is a root when the folder carries the package's name
+        out += [os.path.dirname(v) for k, v in pkg_dir.items()
+                if k and isinstance(v, str) and os.path.basename(v.rstrip("/")) == k.rpartition(".")[2]]
+    poetry = tool.get("poetry") if isinstance(tool.get("poetry"), dict) else {}
+    for entry in poetry.get("packages", []) if isinstance(poetry.get("packages"), list) else []:
+        if isinstance(entry, dict) and isinstance(entry.get("from"), str):
+            out.append(entry["from"])
+    hatch = tool.get("hatch") if isinstance(tool.get("hatch"), dict) else {}
+    build = hatch.get("build") if isinstance(hatch.get("build"), dict) else {}
+    targets = build.get("targets") if isinstance(build.get("targets"), dict) else {}
+    for section in (build, *(t for t in targets.values() if isinstance(t, dict))):
+        out += [os.path.dirname(p.rstrip("/")) for p in _strings(section.get("packages"))]
+        sources = section.get("sources")
+        out += _strings(sources) if isinstance(sources, list) else [
+            k for k, v in sources.items() if v == ""] if isinstance(sources, dict) else []
+    pdm = tool.get("pdm") if isinstance(tool.get("pdm"), dict) else {}
+    for section in (pdm, pdm.get("build") if isinstance(pdm.get("build"), dict) else {}):
+        out += _strings(section.get("package-dir"))
+    maturin = tool.get("maturin") if isinstance(tool.get("maturin"), dict) else {}
+    out += _strings(maturin.get("python-source"))
+    return out
+
+
+def _setup_cfg_dirs(text: str) -> list[str] | None:
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read_string(text)
+    except configparser.Error:
+        return None
+    if not (parser.has_section("metadata") or parser.has_section("options")):
+        return None
+    out: list[str] = []
+    raw = parser.get("options", "package_dir", fallback="")
+    for line in raw.replace(";", "\n").splitlines():
+        key, eq, value = line.partition("=")
+        if eq and not key.strip() and value.strip():
+            out.append(value.strip())
+    out += [w.strip() for w in parser.get("options.packages.find", "where", fallback="").split() if w.strip()]
+    return out
+
+
+def _setup_py_dirs(text: bytes) -> list[str] | None:
+    """A setup.py is a packaging file when it calls setup(); `package_dir={"": d}` and
+    `find_packages(d)` / `where=d` name package folders."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError):
+        return None
+    calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call)]
+    names = {getattr(c.func, "id", getattr(c.func, "attr", None)): c for c in calls}
+    if "setup" not in names:
+        return None
+    out: list[str] = []
+    for c in calls:
+        fname = getattr(c.func, "id", getattr(c.func, "attr", None))
+        if fname in ("find_packages", "find_namespace_packages"):
+            args = [*c.args[:1], *(k.value for k in c.keywords if k.arg == "where")]
+            out += [a.value for a in args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+        for k in c.keywords:
+            if k.arg == "package_dir" and isinstance(k.value, ast.Dict):
+                for key, value in zip(k.value.keys, k.value.values):
+                    if (isinstance(key, ast.Constant) and key.value == "" and isinstance(value, ast.Constant)
+                            and isinstance(value.value, str)):
+                        out.append(value.value)
+    return out
+
+
+def packaging_dirs(fs: FileSystem, folder: str, entries: dict[str, str]) -> list[str] | None:
+    """The package folders (absolute) of a packaging root, or None when `folder` is none."""
+    if entries.get("__init__.py") == FILE:
+        return None  # a package: its setup.py is a module, its pyproject a tool's settings
+    found: list[str] | None = None
+    for marker in PROJECT_MARKERS:
+        if entries.get(marker) != FILE:
+            continue
+        path = os.path.join(folder, marker)
         try:
-            st = d.stat()
-        except OSError as exc:
-            diags.append((str(d), f"cannot read directory: {exc.strerror or exc}"))
+            data = fs.read(path)
+        except OSError:
             continue
-        key = (st.st_dev, st.st_ino)
-        if key in seen:
-            diags.append((str(d), "symlink loop or repeated directory; skipped"))
-            continue
-        seen.add(key)
-        try:
-            entries = sorted(os.scandir(d), key=lambda e: e.name)
-        except OSError as exc:
-            diags.append((str(d), f"cannot read directory: {exc.strerror or exc}"))
-            continue
-        subdirs = []
-        for e in entries:
-            rel = os.path.relpath(e.path, top).replace(os.sep, "/")
+        got: list[str] | None
+        if marker == "pyproject.toml":
             try:
-                is_dir = e.is_dir()
-            except OSError:
-                is_dir = False
-            if is_dir:
-                if not _skipped_dir(e) and not _excluded(rel, exclude):
-                    subdirs.append(Path(e.path))
-                continue
-            if e.name in PROJECT_MARKERS:
-                roots.add(d / "src" if (d / "src").is_dir() else d)
-            if e.name.endswith((".py", ".pyi")) and not e.name.endswith(".pyi"):
-                if _excluded(rel, exclude):
-                    continue
-                try:
-                    if e.is_symlink() and not os.path.exists(e.path):
-                        diags.append((e.path, "broken symlink; skipped"))
-                        continue
-                    if not e.is_file():
-                        diags.append((e.path, "not a regular file; skipped"))
-                        continue
-                except OSError as exc:
-                    diags.append((e.path, f"cannot read file: {exc.strerror or exc}"))
-                    continue
-                files.append(Path(e.path))
-        if d.name == "src":
-            roots.add(d)
-        stack.extend(reversed(subdirs))
-
-
-def module_name(path: Path, root: Path) -> tuple[str, bool]:
-    rel = path.relative_to(root).with_suffix("")
-    parts = list(rel.parts)
-    is_pkg = parts[-1] == "__init__"
-    if is_pkg:
-        parts.pop()
-    return ".".join(parts), is_pkg
-
-
-def discover(paths: list[str | Path], exclude: tuple[str, ...] = ()) -> Discovery:
-    """Find the Python files below `paths` and name their modules."""
-    diags: list[tuple[str, str]] = []
-    files: list[Path] = []
-    roots: set[Path] = set()
-    for raw in paths:
-        p = Path(raw)
-        if not p.exists():
-            diags.append((str(p), "no such file or directory"))
-            continue
-        if p.is_dir():
-            roots.add(p)
-            _walk(p, exclude, diags, files, roots)
+                got = _pyproject_dirs(tomllib.loads(data.decode("utf-8")))
+            except (UnicodeDecodeError, tomllib.TOMLDecodeError):
+                got = None
+        elif marker == "setup.cfg":
+            got = _setup_cfg_dirs(data.decode("utf-8", "replace"))
         else:
-            roots.add(p.parent)
-            files.append(p)
-    # also treat the directory containing a top-level package as a root
-    ordered_roots = sorted({r.absolute() for r in roots}, key=lambda r: (-len(r.parts), str(r)))
-    out: list[SourceFile] = []
-    seen: set[Path] = set()
-    for f in files:
-        fa = f.absolute()
-        if fa in seen:
+            got = _setup_py_dirs(data)
+        if got is not None:
+            found = (found or []) + got
+    if found is None:
+        return None
+    out = []
+    for rel in found:
+        d = os.path.normpath(os.path.join(folder, rel))
+        if fs.isdir(d):
+            out.append(d)
+    return out
+
+
+# ---- the walk -------------------------------------------------------------------------
+
+class _Walk:
+    def __init__(self, fs: FileSystem, exclude: tuple[str, ...]) -> None:
+        self.fs = fs
+        self.exclude = exclude
+        self.diags: list[tuple[str, str]] = []
+        self.files: list[str] = []
+        self.roots: list[str] = []
+        self.bases: list[str] = []
+        self.names: set[str] = set()
+
+    def skipped(self, path: str, name: str) -> bool:
+        if name in SKIP_DIRS or name.endswith(".egg-info") or self.fs.ignored(path):
+            return True
+        return self.fs.entries(path).get("pyvenv.cfg") is not None
+
+    def walk(self, top: str, shown: str) -> None:
+        """Walk folder `top` (absolute), given as `shown` (paths in diagnostics are shown so)."""
+        fs = self.fs
+
+        def show(path: str) -> str:
+            return os.path.normpath(os.path.join(shown, os.path.relpath(path, top)))
+
+        seen: set[tuple[int, int]] = set()
+        stack = [top]
+        while stack:
+            d = stack.pop()
+            entries = fs.entries(d)
+            err = fs.error(d)
+            if err is not None:
+                self.diags.append((show(d), f"cannot read directory: {err.strerror or err}"))
+                continue
+            ident = fs.ident(d)
+            if ident in seen:
+                self.diags.append((show(d), "symlink loop or repeated directory; skipped"))
+                continue
+            seen.add(ident)  # type: ignore[arg-type]
+            if os.path.basename(d) == "src" and entries.get("__init__.py") != FILE:
+                self.roots.append(d)
+                self.bases.append(d)
+            if any(m in entries for m in PROJECT_MARKERS):
+                dirs = packaging_dirs(fs, d, entries)
+                if dirs is not None:
+                    self.roots += [d, *dirs]
+                    self.bases += [d, *dirs]
+            # names a project import may start with: what sits directly in a folder that
+            # is not a package (a package's own modules are reached through the package)
+            top_level = entries.get("__init__.py") != FILE
+            subdirs = []
+            for name in sorted(entries):
+                kind = entries[name]
+                path = os.path.join(d, name)
+                rel = os.path.relpath(path, top).replace(os.sep, "/")
+                if kind == DIR:
+                    if not self.skipped(path, name) and not _excluded(rel, self.exclude):
+                        subdirs.append(path)
+                        if top_level and name.isidentifier():
+                            self.names.add(name)
+                    continue
+                if not name.endswith(".py") or _excluded(rel, self.exclude):
+                    continue
+                if kind == BROKEN:
+                    self.diags.append((show(path), "broken symlink; skipped"))
+                elif kind != FILE:
+                    self.diags.append((show(path), "not a regular file; skipped"))
+                else:
+                    fs.track(path)
+                    self.files.append(path)
+                    if top_level:
+                        self.names.add(name[:-3])
+            stack.extend(reversed(subdirs))
+
+
+def _dotted(path: str, top: str) -> str:
+    rel = os.path.relpath(path, top)
+    parts = [p for p in Path(rel).with_suffix("").parts if p not in (os.curdir, os.pardir)]
+    if parts and parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def discover(paths: Sequence[str | os.PathLike[str]], exclude: tuple[str, ...] = (), *,
+             fs: FileSystem | None = None, source_roots: Sequence[str | os.PathLike[str]] = (),
+             search_path: Sequence[str | os.PathLike[str]] = ()) -> Discovery:
+    """Find the Python files below `paths`, build the module finder and name the modules.
+
+    `source_roots`: configured folders to import from (config `source-roots`);
+    `search_path`: the audited interpreter's search path (site-packages, `.pth` entries).
+    """
+    fs = fs or FileSystem()
+    w = _Walk(fs, exclude)
+    given: list[str] = []
+    shown: dict[str, str] = {}  # absolute path -> as given/walked, for display
+    for raw in paths:
+        p = os.fspath(raw)
+        # os.path, not the recording layer: the folder holding an audited path is no input
+        if not os.path.exists(p):
+            w.diags.append((p, "no such file or directory"))
             continue
-        seen.add(fa)
-        root = next((r for r in ordered_roots if fa.is_relative_to(r)), fa.parent)
-        # a root inside a package (the path given was the package itself): crawl up the
-        # __init__.py folders, as mypy does, so `pkg/core.py` is `pkg.core`, not `core`
-        while (root / "__init__.py").is_file() and root.parent != root:
-            root = root.parent
-        name, is_pkg = module_name(fa, root)
-        if not name:  # an __init__.py sitting directly in a root
-            name, is_pkg = module_name(fa, root.parent)
-            root = root.parent
-        out.append(SourceFile(f, name, is_pkg, root))
+        if os.path.isdir(p):
+            top = fs.key(p)
+            given.append(top)
+            n = len(w.files)
+            w.walk(top, p)
+            for f in w.files[n:]:
+                shown.setdefault(f, os.path.join(p, os.path.relpath(f, top)))
+            # the audited folder itself is a root unless it is a package
+            if fs.entries(top).get("__init__.py") != FILE:
+                w.roots.append(top)
+            continue
+        f = fs.key(p)
+        fs.track(f)
+        given.append(os.path.dirname(f))
+        if f not in shown:
+            w.files.append(f)
+            shown[f] = p
+    for d in (os.fspath(s) for s in source_roots):
+        fs.entries(d)
+    finder = ModuleFinder(fs, given=given, roots=sorted(set(w.roots)), bases=w.bases,
+                          source_roots=[os.fspath(s) for s in source_roots],
+                          search_path=[os.fspath(s) for s in search_path])
+    named: dict[str, tuple[str, bool]] = {}
+    parents: set[str] = set()
+    for f in dict.fromkeys(w.files):
+        named[f] = finder.name_of(f)
+        folder = os.path.dirname(f)
+        if finder.has_init(folder):
+            parents.add(finder.init_base(folder))
+            w.names.add(named[f][0].partition(".")[0])
+    finder.package_parents = tuple(sorted(parents))
+    _unique_names(named, given, w.diags, shown)
+    out = [SourceFile(Path(shown[f]), name, is_pkg) for f, (name, is_pkg) in named.items()]
     out.sort(key=lambda s: str(s.path))
-    return Discovery(tuple(out), tuple(ordered_roots), tuple(diags))
+    return Discovery(tuple(out), finder, frozenset(w.names), tuple(w.diags))
+
+
+def _unique_names(named: dict[str, tuple[str, bool]], given: list[str], diags: list[tuple[str, str]],
+                  shown: dict[str, str]) -> None:
+    """Rename the files of a module name claimed twice by their paths, and say so."""
+    claims: dict[str, list[str]] = {}
+    for f, (name, _) in named.items():
+        claims.setdefault(name, []).append(f)
+    taken = set(claims)
+    for name in sorted(claims):
+        files = sorted(claims[name])
+        if len(files) < 2:
+            continue
+        renamed = {}
+        for f in files:
+            top = max((g for g in given if f.startswith(g + os.sep)), key=len, default=os.sep)
+            renamed[f] = _dotted(f, top) or name
+        if len(set(renamed.values())) < len(files) or any(v in taken and v != name for v in renamed.values()):
+            renamed = {f: _dotted(f, os.sep) for f in files}
+        taken.update(renamed.values())
+        for f in files:
+            named[f] = (renamed[f], named[f][1])
+        others = ", ".join(shown[f] for f in files[1:])
+        diags.append((shown[files[0]], f"module name `{name}` is claimed by {len(files)} files "
+                                       f"(also {others}); they are named by their paths, and each "
+                                       "import finds the one on the importer's own search path"))

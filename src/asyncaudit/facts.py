@@ -112,8 +112,8 @@ class ModuleFacts:
     name: str
     path: str
     is_package: bool
-    imports: dict[str, Expr] = field(default_factory=dict)  # ("mod", m) | ("from", m, name)
-    star_imports: list[str] = field(default_factory=list)
+    imports: dict[str, Expr] = field(default_factory=dict)  # ("mod", m) | ("from", m, name); m may be relative
+    star_imports: list[str] = field(default_factory=list)  # module names as written (`.base`)
     all_names: tuple[str, ...] | None = None
     globals: dict[str, list[Expr]] = field(default_factory=dict)
     top: dict[str, str] = field(default_factory=dict)  # module-level def/class name -> qualname
@@ -246,18 +246,12 @@ def expr_text(e: Expr, depth: int = 0) -> str:
     return "<expr>"
 
 
-def resolve_relative(module: str, is_package: bool, level: int, target: str | None) -> str:
-    if level == 0:
-        return target or ""
-    parts = module.split(".")
-    if not is_package:
-        parts = parts[:-1]
-    if level > 1:
-        parts = parts[: len(parts) - (level - 1)] if level - 1 <= len(parts) else []
-    base = ".".join(parts)
-    if target:
-        return f"{base}.{target}" if base else target
-    return base
+def relative_name(level: int, target: str | None) -> str:
+    """The module an import names, as written: `..util` for `from ..util import x`.
+
+    Relative imports stay relative in the facts: the Program resolves them from the
+    importer's path (a guessed module name would put `..` in the wrong folder)."""
+    return "." * level + (target or "") if level else (target or "")
 
 
 class _Extractor:
@@ -614,7 +608,7 @@ class _Extractor:
                         self.m.imports.setdefault("." + a.name, ("mod", a.name))
                 self._bind_import(name, binding)
             return
-        mod = resolve_relative(self.m.name, self.m.is_package, s.level or 0, s.module)
+        mod = relative_name(s.level or 0, s.module)
         for a in s.names:
             if a.name == "*":
                 if self.func is None:

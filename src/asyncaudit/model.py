@@ -139,10 +139,21 @@ class Stats:
     call_sites: int = 0
     resolved_call_sites: int = 0
     fallback_parsed: int = 0
+    # imports of the audited tree's own modules (distinct importing file, imported module)
+    project_imports: int = 0
+    resolved_project_imports: int = 0
+    unresolved_imports: list[tuple[str, int, str]] = field(default_factory=list)  # (module, files, first), worst first
+    # third-party packages that were not found, with the call sites on event-loop paths into them
+    not_installed: list[tuple[str, int]] = field(default_factory=list)
+    libraries: str = "off"  # off (--no-libraries) | none (no environment found) | followed
 
     @property
     def resolved_share(self) -> float:
         return self.resolved_call_sites / self.call_sites if self.call_sites else 1.0
+
+    @property
+    def resolved_import_share(self) -> float:
+        return self.resolved_project_imports / self.project_imports if self.project_imports else 1.0
 
 
 @dataclass(slots=True)
@@ -157,3 +168,4 @@ class AnalysisResult:
     defs: dict[str, tuple[str, int]] = field(default_factory=dict)  # function -> (path, def line)
     unused_ignores: list[Location] = field(default_factory=list)  # suppressions that silenced nothing
     suppressed: list[Finding] = field(default_factory=list)  # findings `# asyncaudit: ignore` silenced
+    test_paths: frozenset[str] = frozenset()  # analyzed files that are test code (config `test-paths`)

@@ -57,6 +57,7 @@ class Reach:
     steps: dict[str, dict[str, _Step]] = field(default_factory=dict)
     call_sites: int = 0
     resolved_sites: int = 0
+    unfound_calls: dict[str, int] = field(default_factory=dict)  # module not found -> call sites into it
     compliant: list[tuple[Func, Site, str]] = field(default_factory=list)
     edges_into: dict[str, list[tuple[str, int]]] = field(default_factory=dict)  # callee -> (caller, site)
     offloaded: set[str] = field(default_factory=set)  # functions handed to an offloader somewhere
@@ -236,7 +237,11 @@ def _count_sites_on_loop(r: Reach, edges_from: dict[str, set[str]]) -> None:
         for site, res in zip(f.sites, r.resolutions.get(q, ())):
             if site.kind == CALL:
                 r.call_sites += 1
-                r.resolved_sites += res.resolved
+                lost = r.program.unfound_call(res)  # a call into a module not found is not resolved
+                if lost is None:
+                    r.resolved_sites += res.resolved
+                else:
+                    r.unfound_calls[lost] = r.unfound_calls.get(lost, 0) + 1
 
 
 def _chain(r: Reach, start: Func, site: Site, first_target: str, cat: str, locate: Locate,
@@ -293,7 +298,7 @@ def findings(r: Reach, locate: Locate) -> list[Finding]:
                         cur[cat] = chain
         _drop_handle_operations(by_site)
         context = context_of(f.name, tuple(expr_text(d) for d in f.decorators),
-                             tuple(p.name for p in f.params), f.module)
+                             tuple(p.name for p in f.params), program.is_test(f.module))
         for i in sorted(by_site):
             site = f.sites[i]
             chains = tuple(sorted(

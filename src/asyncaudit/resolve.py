@@ -21,17 +21,19 @@ counted, never spread to every method of that name.
 from __future__ import annotations
 
 import builtins
-import sys
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
 from asyncaudit.catalog import FUNCTION_RETURNS, MODULE_ALIASES, SINKS, TYPES
+from asyncaudit.catalog.async_io import async_io_category
 from asyncaudit.catalog.blocking import PROPERTY_SINKS, Sink
 from asyncaudit.catalog.types import KEYWORD_RETURNS
 from asyncaudit.catalog.loop import LOOP_DECORATORS, LOOP_RUNNERS, OFFLOADERS, REGISTRARS, CallableSlot
 from asyncaudit.model import Severity
 from asyncaudit.facts import ATTR, ITER, WITH, Cls, Expr, Func, ModuleFacts, Site, last_name
+from asyncaudit.modules import NAMESPACE, SOURCE, Found, ModuleFinder, compiled_in, is_stdlib
 
 Value = tuple
 NO_VALUES: tuple[Value, ...] = ()
@@ -123,12 +125,18 @@ class Program:
     """Every module's facts, with lazy cross-module evaluation."""
 
     def __init__(self, modules: Iterable[ModuleFacts], *,
-                 library_loader: Callable[[str], ModuleFacts | None] | None = None,
+                 finder: ModuleFinder | None = None,
+                 load: Callable[[Found, str], ModuleFacts | None] | None = None,
+                 test_paths: frozenset[str] = frozenset(),
                  extra_sinks: dict[str, Sink] | None = None,
                  extra_offloaders: tuple[CallableSlot, ...] = (),
                  extra_registrars: tuple[CallableSlot, ...] = (),
                  loop_decorators: frozenset[str] = frozenset(),
                  severity: dict[str, Severity] | None = None) -> None:
+        """`finder` finds what each import loads (without one, modules are looked up by
+        name among `modules`); `load(found, module_id)` reads an installed library's file
+        as facts (None: libraries are not followed); `test_paths`: the project files that
+        are test code."""
         # the catalogs, extended by the configuration for this program only
         self.sinks: dict[str, Sink] = {**SINKS, **(extra_sinks or {})}
         self.offloaders = _OFFLOADERS if not extra_offloaders else _SlotIndex((*extra_offloaders, *OFFLOADERS))
@@ -139,8 +147,16 @@ class Program:
         self.functions: dict[str, Func] = {}
         self.classes: dict[str, Cls] = {}
         self.project: set[str] = set()
-        self._library_loader = library_loader
-        self._missing: set[str] = set()
+        self.library: set[str] = set()  # modules loaded from the audited environment
+        self.finder = finder
+        self._load = load
+        self._test_paths = test_paths
+        self.tests: set[str] = set()  # project modules that are test code
+        self.by_path: dict[str, str] = {}  # absolute file path -> module id
+        self._located: dict[str, Found] = {}  # module id -> where it was found (package folders)
+        self._namespaces: dict[tuple[str, ...], str] = {}
+        self._resolved: dict[tuple[str, str], str | None] = {}
+        self.unfound: set[str] = set()  # absolute module names no search root holds (not the stdlib)
         self._memo: dict[tuple[str, Expr], tuple[Value, ...]] = {}
         self._busy: set[tuple[str, Expr]] = set()
         self._subclasses: dict[str, list[str]] | None = None
@@ -162,37 +178,121 @@ class Program:
 
     def add(self, m: ModuleFacts, *, project: bool) -> None:
         self.modules[m.name] = m
+        if m.path:
+            self.by_path[os.path.abspath(m.path)] = m.name
         if project:
             self.project.add(m.name)
+            if m.path in self._test_paths:
+                self.tests.add(m.name)
         self.functions.update(m.functions)
         self.property_names.update(f.name for f in m.functions.values() if f.kind == "property")
         self.classes.update(m.classes)
         self._subclasses = None
         self._project_functions = None
 
+    def is_test(self, module: str) -> bool:
+        """Whether a module of the program is test code (judged by its path)."""
+        return module in self.tests
+
     def module(self, name: str) -> ModuleFacts | None:
-        m = self.modules.get(name)
-        if m is not None or self._library_loader is None or name in self._missing:
-            return m
-        if canonical(name) != name or _stdlib(name):
-            self._missing.add(name)
+        """The module an installed library's `import name` loads, if any."""
+        found = self.find_module(name, None)
+        return self.modules[found] if found is not None else None
+
+    def locate(self, name: str, importer: ModuleFacts | None) -> Found | None:
+        """Where `import name` (or `from name import ...`; relative names allowed) leads
+        from `importer` (None: from an installed library), by the module finder."""
+        if self.finder is None:
             return None
-        loaded = self._library_loader(name)
-        if loaded is None:
-            self._missing.add(name)
-            return None
-        self.add(loaded, project=False)
-        return loaded
+        if name.startswith("."):
+            if importer is None or not importer.path:
+                return None
+            return self.finder.relative(name, os.path.abspath(importer.path))
+        return self.finder.find(name, os.path.abspath(importer.path)
+                                if importer is not None and importer.name in self.project else None)
 
     def find_module(self, name: str, importer: ModuleFacts | None) -> str | None:
-        if self.module(name) is not None:
-            return name
-        # script-style sibling import: `import helpers` next to the importing file
-        if importer is not None:
-            pkg = importer.name if importer.is_package else importer.name.rpartition(".")[0]
-            if pkg and f"{pkg}.{name}" in self.modules:
-                return f"{pkg}.{name}"
-        return None
+        """The id of the module `import name` loads in `importer`, or None (external)."""
+        key = (importer.name if importer is not None else "", name)
+        if key in self._resolved:
+            return self._resolved[key]
+        if self.finder is None:  # a program of facts alone: modules by name
+            if name.startswith(".") and importer is not None:
+                name = _relative_by_name(importer, name)
+            out = name if name in self.modules else None
+        else:
+            found = self.locate(name, importer)
+            if found is None:
+                if not name.startswith(".") and not is_stdlib(name) and not compiled_in(name):
+                    self.unfound.add(name)
+                out = None
+            else:
+                out = self._module_for(found)
+        self._resolved[key] = out
+        return out
+
+    def submodule(self, mod: ModuleFacts, name: str) -> str | None:
+        """The id of submodule `name` of package `mod`, or None."""
+        key = (mod.name, "\x01" + name)
+        if key in self._resolved:
+            return self._resolved[key]
+        out: str | None = None
+        if self.finder is None:
+            sub = f"{mod.name}.{name}"
+            out = sub if sub in self.modules else None
+        else:
+            found = self._located.get(mod.name)
+            dirs = found.dirs if found is not None else (
+                (os.path.dirname(os.path.abspath(mod.path)),) if mod.is_package and mod.path else ())
+            if dirs:
+                got = self.finder.submodule(Found(mod.name, mod.path, SOURCE, dirs), name)
+                out = self._module_for(got) if got is not None else None
+        self._resolved[key] = out
+        return out
+
+    def _module_for(self, found: Found) -> str | None:
+        if found.kind == NAMESPACE:
+            mid = self._namespaces.get(found.dirs)
+            if mid is None:
+                mid = self._namespaces[found.dirs] = self._unique(found.name, found.path)
+                self.modules[mid] = ModuleFacts(mid, found.path, True)
+                self._located[mid] = found
+            return mid
+        mid = self.by_path.get(found.path)
+        if mid is None:
+            if found.kind != SOURCE or self._load is None:
+                return None  # a stub or a compiled module, or libraries are not followed
+            loaded = self._load(found, self._unique(found.name, found.path))
+            if loaded is None:
+                return None
+            self.add(loaded, project=False)
+            self.library.add(loaded.name)
+            mid = loaded.name
+        if found.is_package:
+            self._located.setdefault(mid, found)
+        return mid
+
+    def _unique(self, name: str, path: str) -> str:
+        # a library file whose name a project module already has stays apart, named by its path
+        return name if name not in self.modules else f"{name}[{path}]"
+
+    def unfound_call(self, res: Resolution) -> str | None:
+        """The module, not found anywhere, that a resolved call's every target lies in
+        (and the catalog does not know either): such a call is not resolved."""
+        if not res.targets or not self.unfound:
+            return None
+        lost = None
+        for t in res.targets:
+            if t.kind != "ext" or self.sink(t) is not None or _catalog_known(t.name):
+                return None
+            name = t.name
+            cut = len(name)
+            while cut > 0 and name[:cut] not in self.unfound:
+                cut = name.rfind(".", 0, cut)
+            if cut <= 0:
+                return None
+            lost = lost or name[:cut]
+        return lost
 
     # ---- evaluation ---------------------------------------------------------------
 
@@ -312,9 +412,10 @@ class Program:
         if b is not None:
             return self.import_binding(b, mod)
         for star in mod.star_imports:
-            sm = self.module(star)
-            if sm is None:
+            sid = self.find_module(star, mod)
+            if sid is None:
                 continue
+            sm = self.modules[sid]
             if sm.all_names is not None and name not in sm.all_names:
                 continue
             if sm.all_names is None and name.startswith("_"):
@@ -322,8 +423,8 @@ class Program:
             found = self.global_lookup(sm, name, depth + 1)
             if found:
                 return found
-        sub = f"{mod.name}.{name}"
-        if self.module(sub) is not None:
+        sub = self.submodule(mod, name)
+        if sub is not None:
             return (("mod", sub),)
         if name in _BUILTINS and depth == 0:
             return (("x", f"builtins.{name}"),)
@@ -332,12 +433,12 @@ class Program:
         return NO_VALUES
 
     def import_binding(self, b: Expr, importer: ModuleFacts) -> tuple[Value, ...]:
-        key = ("import", b)
-        memo = self._memo.get(key)  # type: ignore[arg-type]
+        key = (importer.name, ("import", b))  # per importer: each finds its own modules
+        memo = self._memo.get(key)
         if memo is not None:
             return memo
         out = self._import_binding(b, importer)
-        self._memo[key] = out  # type: ignore[index]
+        self._memo[key] = out
         return out
 
     def _import_binding(self, b: Expr, importer: ModuleFacts) -> tuple[Value, ...]:
@@ -345,20 +446,20 @@ class Program:
             found = self.find_module(b[1], importer)
             return (("mod", found),) if found else (("x", canonical(b[1])),)
         _, m, n = b
-        full = f"{m}.{n}"
-        ext = canonical(full)
-        if _catalog_name(ext):
+        relative = m.startswith(".")
+        ext = "" if relative else canonical(f"{m}.{n}")
+        if ext and _catalog_name(ext):
             return (("x", ext),)
-        found = self.find_module(full, importer)
-        if found:
-            return (("mod", found),)
         mname = self.find_module(m, importer)
         if mname is None:
-            return (("x", ext),)
+            return (("x", ext),) if ext else NO_VALUES
         sub = self.modules[mname]
+        found = self.submodule(sub, n)
+        if found:
+            return (("mod", found),)
         if sub is importer:
             return NO_VALUES
-        key = ("busy-import", full)
+        key = ("busy-import", f"{mname}.{n}")
         if key in self._busy:  # type: ignore[comparison-overlap]
             return NO_VALUES
         self._busy.add(key)  # type: ignore[arg-type]
@@ -768,9 +869,23 @@ def _catalog_name(name: str) -> bool:
             or name in _OFFLOADERS.by_name)
 
 
-def _stdlib(name: str) -> bool:
-    # the standard library is known from the catalog; it is never in site-packages
-    return name.split(".")[0] in sys.stdlib_module_names
+def _catalog_known(name: str) -> bool:
+    """A catalogued API, or a method of a catalogued type: known without the package's source."""
+    if _catalog_name(name):
+        return True
+    owner = name.rpartition(".")[0]
+    return owner in TYPES or async_io_category(name) is not None
+
+
+def _relative_by_name(importer: ModuleFacts, name: str) -> str:
+    """`..x` from `importer`, by its module name (for a program built without a finder)."""
+    level = len(name) - len(name.lstrip("."))
+    parts = importer.name.split(".")
+    if not importer.is_package:
+        parts = parts[:-1]
+    parts = parts[:max(0, len(parts) - (level - 1))]
+    rest = name[level:]
+    return ".".join([*parts, rest] if rest else parts)
 
 
 _LIST_LIKE = frozenset({

@@ -17,7 +17,9 @@ names which of these applied, so a reviewer can check the arithmetic.
 
 from __future__ import annotations
 
+import fnmatch
 import re
+
 from asyncaudit.model import Severity
 
 _REQUEST_DECORATORS = re.compile(
@@ -33,18 +35,33 @@ _STARTUP_DUNDERS = frozenset({"__init__", "__enter__", "__exit__", "__aenter__",
 _REQUEST_PARAMS = frozenset({"request", "req", "websocket", "ws", "scope"})
 
 
-def is_test_module(module: str) -> bool:
-    """Test code, judged by the module's dotted name (relative to its source root, so a
-    project's `tests/` count but the folder the audited tree itself sits in does not)."""
-    parts = module.split("@")[0].split(".")
-    last = parts[-1]
-    return (last.startswith("test_") or last.endswith("_test") or last == "conftest"
-            or any(p in ("tests", "test", "testing") for p in parts[:-1]))
+DEFAULT_TEST_PATHS = ("tests/", "test/", "test_*.py", "*_test.py", "conftest.py")
 
 
-def context_of(name: str, decorators: tuple[str, ...], params: tuple[str, ...], module: str) -> str:
-    """Classify an event-loop function: test | request | pipeline | startup | other."""
-    if is_test_module(module):
+def is_test_path(rel: str, patterns: tuple[str, ...] = DEFAULT_TEST_PATHS) -> bool:
+    """Test code, judged by the file's path below the audited folder (so a project's
+    `tests/` counts, but the folder the audited tree itself sits in does not).
+
+    A pattern ending in `/` matches a folder on the way (`tests/`); one holding a `/`
+    matches the whole relative path (`src/*/testing/*`); any other the file name."""
+    rel = rel.replace("\\", "/")
+    parts = rel.split("/")
+    for pat in patterns:
+        if pat.endswith("/"):
+            if any(fnmatch.fnmatchcase(p, pat[:-1]) for p in parts[:-1]):
+                return True
+        elif "/" in pat:
+            if fnmatch.fnmatchcase(rel, pat):
+                return True
+        elif fnmatch.fnmatchcase(parts[-1], pat):
+            return True
+    return False
+
+
+def context_of(name: str, decorators: tuple[str, ...], params: tuple[str, ...], test: bool) -> str:
+    """Classify an event-loop function: test | request | pipeline | startup | other
+    (`test`: it lies in test code)."""
+    if test:
         return "test"
     bare = name.lstrip("_").lower()
     # a route decorator usually takes arguments: `@app.get("/items")` is written `app.get()`

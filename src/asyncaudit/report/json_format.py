@@ -65,6 +65,12 @@ def as_dict(result: AnalysisResult) -> dict[str, object]:
             "loop_callbacks": s.loop_callbacks, "reached_functions": s.reached_functions,
             "call_sites": s.call_sites, "resolved_call_sites": s.resolved_call_sites,
             "resolved_share": round(s.resolved_share, 4), "fallback_parsed": s.fallback_parsed,
+            "project_imports": s.project_imports, "resolved_project_imports": s.resolved_project_imports,
+            "resolved_import_share": round(s.resolved_import_share, 4),
+            "unresolved_imports": [{"module": m, "files": n, "first": first}
+                                   for m, n, first in s.unresolved_imports[:20]],
+            "not_installed": [{"package": p, "call_sites": n} for p, n in s.not_installed],
+            "libraries": s.libraries,
         },
     }
     for f, entry in zip(result.findings, out["findings"]):  # type: ignore[call-overload]

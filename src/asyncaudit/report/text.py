@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 
-from asyncaudit.model import AnalysisResult, Diagnostic, Finding, RuntimeMark
+from asyncaudit.model import AnalysisResult, Diagnostic, Finding, RuntimeMark, Stats
 
 
 def _rel(path: str) -> str:
@@ -58,6 +58,31 @@ def diagnostic_line(d: Diagnostic) -> str:
     return f"{_rel(d.path)}:{d.line or 1}: warning: {d.message}"
 
 
+def hint_lines(s: Stats) -> list[str]:
+    """What was lost and the option that recovers it: unresolved imports of the project's
+    own modules, and calls into packages that are not installed."""
+    out = []
+    missing = s.project_imports - s.resolved_project_imports
+    if missing:
+        worst = ", ".join(f"`{m}` ({n} file{'s' if n != 1 else ''})" for m, n, _ in s.unresolved_imports[:3])
+        out.append(f"{missing} import{'s' if missing != 1 else ''} of project modules found nothing "
+                   f"(most: {worst}): add the folder they live in with --source-root DIR "
+                   "(`source-roots` in [tool.asyncaudit])")
+    if s.not_installed:
+        n = len(s.not_installed)
+        listed = ", ".join(f"{p} ({c} call site{'s' if c != 1 else ''} on event-loop paths)"
+                           for p, c in s.not_installed[:5])
+        more = f", and {n - 5} more" if n > 5 else ""
+        if s.libraries == "off":
+            out.append(f"calls into {n} third-party package{'s' if n != 1 else ''} not followed "
+                       f"(--no-libraries): {listed}{more}")
+        else:
+            out.append(f"calls into {n} package{'s' if n != 1 else ''} that "
+                       f"{'are' if n != 1 else 'is'} not installed: {listed}{more} — pass `--python` "
+                       "with the project's environment to follow them")
+    return out
+
+
 def render(result: AnalysisResult) -> str:
     out: list[str] = []
     for d in result.diagnostics:
@@ -71,6 +96,8 @@ def render(result: AnalysisResult) -> str:
         f"{n} finding{'s' if n != 1 else ''} in {s.files} files "
         f"({s.async_functions} async functions, {s.loop_callbacks} loop callbacks; "
         f"{s.resolved_call_sites}/{s.call_sites} call sites on event-loop paths resolved, "
-        f"{100 * s.resolved_share:.1f}%)"
+        f"{100 * s.resolved_share:.1f}%; {s.resolved_project_imports}/{s.project_imports} imports of "
+        f"project modules resolved, {100 * s.resolved_import_share:.1f}%)"
     )
+    out.extend(hint_lines(s))
     return "\n".join(out) + "\n"

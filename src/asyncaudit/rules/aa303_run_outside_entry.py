@@ -50,7 +50,6 @@ import re
 from asyncaudit.facts import CALL, Func, expr_text, last_name
 from asyncaudit.model import Finding, Severity
 from asyncaudit.rules.base import Rule, RuleContext
-from asyncaudit.severity import is_test_module
 
 RULE = Rule("AA303", "asyncio-run-outside-entry-point", Severity.MEDIUM,
             "asyncio.run() in library code instead of an entry point", doc=__doc__ or "",
@@ -61,12 +60,13 @@ _ENTRY_NAMES = frozenset({"main", "cli", "run_cli", "entrypoint", "entry_point",
 _COMMAND_DECORATOR = re.compile(r"(^|\.)(command|callback|group|main|entrypoint)$")
 
 
-def is_entry_point(f: Func, configured: frozenset[str]) -> bool:
+def is_entry_point(f: Func, configured: frozenset[str], test: bool = False) -> bool:
+    """A sync entry point (may call asyncio.run()); `test`: f lies in test code."""
     if f.qualname in configured or f.name in configured:
         return True
     if f.name in _ENTRY_NAMES or f.name.startswith("test") or f.module.endswith("__main__"):
         return True
-    if is_test_module(f.module):
+    if test:
         return True
     return any(_COMMAND_DECORATOR.search(expr_text(d[1] if d[0] == "c" else d)) for d in f.decorators)
 
@@ -86,7 +86,7 @@ def _only_entry_callers(ctx: RuleContext, q: str) -> bool:
                 continue
             seen.add(c)
             cf = program.functions[c]
-            if is_entry_point(cf, ctx.entry_points):
+            if is_entry_point(cf, ctx.entry_points, ctx.program.is_test(cf.module)):
                 found = True
             elif cf.is_async or len(seen) > 50:
                 return False
@@ -99,7 +99,7 @@ def check(ctx: RuleContext) -> list[Finding]:
     program = ctx.program
     out = []
     for f in program.project_functions():
-        if f.is_async or is_entry_point(f, ctx.entry_points):
+        if f.is_async or is_entry_point(f, ctx.entry_points, ctx.program.is_test(f.module)):
             continue
         q = f.qualname
         for site in f.sites:

@@ -51,7 +51,6 @@ from __future__ import annotations
 from asyncaudit.facts import CALL, Site
 from asyncaudit.model import Finding, Severity
 from asyncaudit.rules.base import Rule, RuleContext
-from asyncaudit.severity import is_test_module
 
 RULE = Rule("AA304", "sequential-awaits-in-loop", Severity.LOW,
             "independent awaits in a loop could run concurrently (TaskGroup / gather)",
@@ -62,7 +61,7 @@ def check(ctx: RuleContext) -> list[Finding]:
     program = ctx.program
     out = []
     for f in program.project_functions():
-        if not f.serial_awaits or is_test_module(f.module):
+        if not f.serial_awaits or program.is_test(f.module):
             continue
         q = f.qualname
         for line, col, call in f.serial_awaits:

@@ -101,7 +101,7 @@ def check(ctx: RuleContext) -> list[Finding]:
             continue
         if f.cls is not None and (program.classes[f.cls].name.startswith("_") or program.external_bases(f.cls)):
             continue
-        if q in r.roots or is_entry_point(f, ctx.entry_points):
+        if q in r.roots or is_entry_point(f, ctx.entry_points, ctx.program.is_test(f.module)):
             continue
         if (f.cls is None and f.name in hooks) or (f.cls is not None and _overrides(program, f.cls, f.name)):
             continue

@@ -38,7 +38,7 @@ from typing import Any
 from asyncaudit.catalog import CATEGORIES, OFFLOADERS, SINKS
 from asyncaudit.model import Chain, Finding, Hop, Location
 from asyncaudit.runtime.detector import Observation
-from asyncaudit.severity import assess, context_of
+from asyncaudit.severity import assess, context_of, is_test_path
 from asyncaudit.sourcetext import SourceText
 
 # Frames of these modules mean the call belongs to the interpreter's or the test
@@ -309,7 +309,7 @@ def _site(key: tuple[object, ...], p: _Pending) -> RuntimeSite:
     location, function = key
     assert isinstance(location, Location) and isinstance(function, str)
     module, _, name = function.rpartition(".")
-    ctx = context_of(name, (), (), module)
+    ctx = context_of(name, (), (), is_test_path(os.path.relpath(location.path).replace(os.sep, "/")))
     chains = []
     for c in p.chains.values():
         cat = CATEGORIES[c.category]
