@@ -313,7 +313,9 @@ def test_test_code_is_left_out_of_the_score() -> None:
     in_tests = finding(path_chain("/proj/tests/test_svc.py", "sleep", "time.sleep", "tests.test_svc.t", [],
                                   first_line=10))
     sites = [compliant(P, 40, "m.c", "awaited:network", "httpx.AsyncClient.get")]
-    a = _build([in_tests], sites)
+    r = result([in_tests], sites)
+    r.test_paths = frozenset({"/proj/tests/test_svc.py"})  # the analysis judged it test code, by path
+    a = audit.build(r, root=Path("/proj"), date="2026-01-01")
     assert (a.score, a.violations, a.excluded_test_findings) == (100, [], 1)
 
 

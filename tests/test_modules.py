@@ -177,10 +177,13 @@ def test_relative_imports_follow_the_importers_path(tmp_path: Path) -> None:
     assert d.finder.relative(".missing", p) is None
 
 
-def test_an_import_never_finds_its_own_file(tmp_path: Path) -> None:
-    d = _finder(tmp_path, {"proj/celery.py": "import celery\n", "proj/tasks.py": ""})
-    assert d.finder.find("celery", str(tmp_path / "proj" / "celery.py")) is None
-    assert _found(d, "celery", tmp_path / "proj" / "tasks.py") == "proj/celery.py"
+def test_an_import_finds_its_own_file_only_under_its_own_name(tmp_path: Path) -> None:
+    d = _finder(tmp_path, {"proj/myapp/__init__.py": "from myapp import tasks\n",
+                           "proj/myapp/celery.py": "import celery\n", "proj/myapp/tasks.py": ""})
+    app = tmp_path / "proj" / "myapp"
+    assert d.finder.find("celery", str(app / "celery.py")) is None  # myapp.celery is not `celery`
+    assert _found(d, "myapp", app / "__init__.py") == "proj/myapp/__init__.py"  # a package importing itself
+    assert _found(d, "celery", app / "tasks.py") == "proj/myapp/celery.py"  # the importer's folder, last
 
 
 # ---- end to end ------------------------------------------------------------------------------

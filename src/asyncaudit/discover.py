@@ -201,7 +201,7 @@ class _Walk:
         self.files: list[str] = []
         self.roots: list[str] = []
         self.bases: list[str] = []
-        self.names: set[str] = set()
+        self.plain: list[tuple[str, list[str]]] = []  # folders without __init__.py, and their entries
 
     def skipped(self, path: str, name: str) -> bool:
         if name in SKIP_DIRS or name.endswith(".egg-info") or self.fs.ignored(path):
@@ -239,7 +239,9 @@ class _Walk:
                     self.bases += [d, *dirs]
             # names a project import may start with: what sits directly in a folder that
             # is not a package (a package's own modules are reached through the package)
-            top_level = entries.get("__init__.py") != FILE
+            plain: list[str] | None = [] if entries.get("__init__.py") != FILE else None
+            if plain is not None:
+                self.plain.append((d, plain))
             subdirs = []
             for name in sorted(entries):
                 kind = entries[name]
@@ -248,8 +250,8 @@ class _Walk:
                 if kind == DIR:
                     if not self.skipped(path, name) and not _excluded(rel, self.exclude):
                         subdirs.append(path)
-                        if top_level and name.isidentifier():
-                            self.names.add(name)
+                        if plain is not None and name.isidentifier():
+                            plain.append(name)
                     continue
                 if not name.endswith(".py") or _excluded(rel, self.exclude):
                     continue
@@ -260,8 +262,8 @@ class _Walk:
                 else:
                     fs.track(path)
                     self.files.append(path)
-                    if top_level:
-                        self.names.add(name[:-3])
+                    if plain is not None:
+                        plain.append(name[:-3])
             stack.extend(reversed(subdirs))
 
 
@@ -315,17 +317,24 @@ def discover(paths: Sequence[str | os.PathLike[str]], exclude: tuple[str, ...] =
                           search_path=[os.fspath(s) for s in search_path])
     named: dict[str, tuple[str, bool]] = {}
     parents: set[str] = set()
+    names: set[str] = set()
     for f in dict.fromkeys(w.files):
         named[f] = finder.name_of(f)
+        names.add(named[f][0].partition(".")[0])
         folder = os.path.dirname(f)
         if finder.has_init(folder):
             parents.add(finder.init_base(folder))
-            w.names.add(named[f][0].partition(".")[0])
     finder.package_parents = tuple(sorted(parents))
+    # the entries of a plain folder are top-level names, unless it is a namespace package
+    # named from a base above (custom_components/ below a packaging root)
+    for folder, entries in w.plain:
+        crawled = finder.crawl(folder)
+        if crawled is None or not crawled[0]:
+            names.update(entries)
     _unique_names(named, given, w.diags, shown)
     out = [SourceFile(Path(shown[f]), name, is_pkg) for f, (name, is_pkg) in named.items()]
     out.sort(key=lambda s: str(s.path))
-    return Discovery(tuple(out), finder, frozenset(w.names), tuple(w.diags))
+    return Discovery(tuple(out), finder, frozenset(names), tuple(w.diags))
 
 
 def _unique_names(named: dict[str, tuple[str, bool]], given: list[str], diags: list[tuple[str, str]],

@@ -19,12 +19,14 @@ imports are found by path, so a file reachable under two names is one module.
 Search order for an absolute import from a project file (first regular module or package
 wins; namespace portions are merged across roots, as in Python):
 
-1. the importer's own roots: its base, and the deepest tree root holding it;
+1. the importer's own roots: its base (where it is named from), and the deepest tree
+   root holding it;
 2. the roots of the tree: the audited folders that are not packages, every `src/`,
    every packaging root (a folder whose `pyproject.toml`/`setup.cfg`/`setup.py` is a
    packaging file, never one beside an `__init__.py`) and the folders its packaging
    configuration names (`where`, `package-dir`, Poetry/Hatch/PDM settings);
-3. the parent of every top-level package of the tree;
+3. the parent of every top-level package of the tree (the folder above the highest
+   `__init__.py`);
 4. the configured `source-roots`;
 5. the audited interpreter's search path (site-packages and `.pth` path entries);
 6. last, as pyright does, the importer's folder and its parents up to the audited root.
@@ -132,7 +134,7 @@ class ModuleFinder:
     def _below_a_base(self, folder: str) -> bool:
         return any(folder.startswith(b + os.sep) for b in self._bases)
 
-    def _crawl(self, folder: str) -> tuple[str, str] | None:
+    def crawl(self, folder: str) -> tuple[str, str] | None:
         """(dotted prefix, base) for the files in `folder`, or None when it is no package
         and no explicit base lies above it (mypy's `_crawl_up_helper`)."""
         if folder in self._crawled:
@@ -142,7 +144,7 @@ class ModuleFinder:
         if folder in self._strong:
             out = ("", folder)
         elif self.has_init(folder) and name.isidentifier() and parent != folder:
-            up = self._crawl(parent)
+            up = self.crawl(parent)
             prefix, base = up if up is not None else ("", parent)
             out = (_join(prefix, name), base)
         elif folder in self._bases:
@@ -150,7 +152,7 @@ class ModuleFinder:
         elif not name or parent == folder or not name.isidentifier() or not self._below_a_base(folder):
             out = None
         else:
-            up = self._crawl(parent)
+            up = self.crawl(parent)
             out = None if up is None else (_join(up[0], name), up[1])
         self._crawled[folder] = out
         return out
@@ -159,13 +161,19 @@ class ModuleFinder:
         """(module name, is_package) of a source file, from the folders above it."""
         folder, filename = os.path.split(path)
         stem = filename.rpartition(".")[0] or filename
-        prefix, _ = self._crawl(folder) or ("", folder)
+        prefix, _ = self.crawl(folder) or ("", folder)
         if stem == "__init__":
             if prefix:
                 return prefix, True
             # an __init__.py directly in a base: name it after its folder
             return os.path.basename(folder), True
         return _join(prefix, stem), False
+
+    def base(self, folder: str) -> str:
+        """The folder the files of `folder` are named from: the folder above the highest
+        `__init__.py`, or the explicit base above their namespace packages."""
+        got = self.crawl(folder)
+        return got[1] if got is not None else folder
 
     def init_base(self, folder: str) -> str:
         """The folder above the highest `__init__.py` over `folder` (Python's sys.path entry)."""
@@ -194,7 +202,7 @@ class ModuleFinder:
         folder = os.path.dirname(importer)
         got = self._own.get(folder)
         if got is None:
-            base = self.init_base(folder)
+            base = self.base(folder)
             deepest = max((r for r in self.roots if folder == r or folder.startswith(r + os.sep)),
                           key=len, default=None)
             got = self._own[folder] = tuple(dict.fromkeys(r for r in (base, deepest) if r))
@@ -231,8 +239,9 @@ class ModuleFinder:
             hit = self._found[key]
         else:
             hit = self._found[key] = self._find(name, importer)
-        if hit is not None and importer is not None and hit.path == importer:
-            # `import celery` inside `proj/celery.py` never loads the file itself
+        if hit is not None and importer is not None and hit.path == importer and name != self.name_of(importer)[0]:
+            # `import celery` inside `proj/celery.py` does not load the file itself (under
+            # its own name, as `from pkg import x` in pkg/__init__.py, it does)
             return self._find(name, importer, skip=importer)
         return hit
 

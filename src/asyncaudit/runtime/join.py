@@ -308,7 +308,7 @@ def _asyncio(module: str) -> bool:
 def _site(key: tuple[object, ...], p: _Pending) -> RuntimeSite:
     location, function = key
     assert isinstance(location, Location) and isinstance(function, str)
-    module, _, name = function.rpartition(".")
+    name = function.rpartition(".")[2]
     ctx = context_of(name, (), (), is_test_path(os.path.relpath(location.path).replace(os.sep, "/")))
     chains = []
     for c in p.chains.values():
