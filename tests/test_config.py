@@ -29,6 +29,9 @@ jobs = 0                              # 0 = all cores
 cache = true
 cache-dir = ".asyncaudit_cache"
 fix-offloader = "auto"                # check --fix: auto | asyncio | executor | anyio | trio | hass
+source-roots = ["apps", "vendor"]     # folders imports are searched in, besides the roots found by themselves
+test-paths = ["tests/", "test/", "test_*.py", "*_test.py", "conftest.py"]  # test code (the default):
+                                      # a folder on the way (`x/`), a path glob (`a/*/b`) or a file name glob
 # sync functions that run on the event loop, and sync entry points that may call asyncio.run()
 loop-decorators = ["myapp.events.on_loop"]
 entry-points = ["myapp.cli.main"]
@@ -376,6 +379,8 @@ def test_make_config_from_the_readme_example(tmp_path: Path) -> None:
     assert c.follow_libraries is True and c.cache is True
     assert c.jobs == 3  # from the command line
     assert c.cache_dir == str(base / ".asyncaudit_cache")
+    assert c.source_roots == (str(base / "apps"), str(base / "vendor"))  # relative to the file
+    assert c.test_paths == Config().test_paths
     assert c.loop_decorators == frozenset({"myapp.events.on_loop"})
     assert c.entry_points == frozenset({"myapp.cli.main"})
     assert c.extra_offloaders == (CallableSlot("myapp.workers.run_blocking"),
@@ -470,6 +475,8 @@ def test_fingerprint_is_stable_and_order_insensitive() -> None:
     {"loop_decorators": frozenset({"a.deco"})},
     {"entry_points": frozenset({"a.main"})},
     {"severity_overrides": {"AA109": Severity.HIGH}},
+    {"source_roots": ("apps",)},
+    {"test_paths": ("qa/",)},
 ])
 def test_fingerprint_changes_with_analysis_options(change: dict[str, object]) -> None:
     assert Config(**change).fingerprint() != Config().fingerprint()  # type: ignore[arg-type]

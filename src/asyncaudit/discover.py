@@ -216,9 +216,10 @@ class _Walk:
             return os.path.normpath(os.path.join(shown, os.path.relpath(path, top)))
 
         seen: set[tuple[int, int]] = set()
-        stack = [top]
+        stack = [(top, "")]  # (folder, its path below top, posix, with a trailing /)
+        sep = os.sep
         while stack:
-            d = stack.pop()
+            d, below = stack.pop()
             entries = fs.entries(d)
             err = fs.error(d)
             if err is not None:
@@ -245,15 +246,17 @@ class _Walk:
             subdirs = []
             for name in sorted(entries):
                 kind = entries[name]
-                path = os.path.join(d, name)
-                rel = os.path.relpath(path, top).replace(os.sep, "/")
+                if kind != DIR and not name.endswith(".py"):
+                    continue
+                path = d + sep + name if not d.endswith(sep) else d + name
+                rel = below + name
                 if kind == DIR:
-                    if not self.skipped(path, name) and not _excluded(rel, self.exclude):
-                        subdirs.append(path)
+                    if not self.skipped(path, name) and not (self.exclude and _excluded(rel, self.exclude)):
+                        subdirs.append((path, rel + "/"))
                         if plain is not None and name.isidentifier():
                             plain.append(name)
                     continue
-                if not name.endswith(".py") or _excluded(rel, self.exclude):
+                if self.exclude and _excluded(rel, self.exclude):
                     continue
                 if kind == BROKEN:
                     self.diags.append((show(path), "broken symlink; skipped"))

@@ -97,8 +97,10 @@ class FileSystem:
 
     def ignored(self, path: str | os.PathLike[str]) -> bool:
         """Whether `path` lies in an ignored folder (the cache directory)."""
+        if not self._ignored:
+            return False
         key = self.key(path)
-        return bool(self._ignored) and any(key == p or key.startswith(p + os.sep) for p in self._ignored)
+        return any(key == p or key.startswith(p + os.sep) for p in self._ignored)
 
     @staticmethod
     def key(path: str | os.PathLike[str]) -> str:
@@ -106,6 +108,9 @@ class FileSystem:
 
     def entries(self, path: str | os.PathLike[str]) -> dict[str, str]:
         """name -> kind of every entry of folder `path` ({} when it cannot be read)."""
+        got = self._lists.get(path)  # type: ignore[call-overload]
+        if got is not None:  # already a key: absolute and normalized
+            return got
         key = self.key(path)
         got = self._lists.get(key)
         if got is None:
@@ -118,10 +123,14 @@ class FileSystem:
 
     def error(self, path: str | os.PathLike[str]) -> OSError | None:
         """Why listing `path` failed, after `entries(path)`; None when it did not."""
+        if not self._errors:
+            return None
         return self._errors.get(self.key(path))
 
     def ident(self, path: str | os.PathLike[str]) -> tuple[int, int] | None:
         """(device, inode) of a listed folder, for symlink-loop detection."""
+        if path in self._idents:
+            return self._idents[path]  # type: ignore[index]
         key = self.key(path)
         if key not in self._idents:
             self.entries(key)
@@ -143,6 +152,8 @@ class FileSystem:
 
     def track(self, path: str | os.PathLike[str]) -> None:
         """Record the current signature of a file the result depends on (taken before reading)."""
+        if path in self._files:
+            return
         key = self.key(path)
         if key not in self._files:
             self._files[key] = file_signature(key)

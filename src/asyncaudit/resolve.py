@@ -153,6 +153,7 @@ class Program:
         self._test_paths = test_paths
         self.tests: set[str] = set()  # project modules that are test code
         self.by_path: dict[str, str] = {}  # absolute file path -> module id
+        self._abspath: dict[str, str] = {}  # module id -> absolute file path
         self._located: dict[str, Found] = {}  # module id -> where it was found (package folders)
         self._namespaces: dict[tuple[str, ...], str] = {}
         self._resolved: dict[tuple[str, str], str | None] = {}
@@ -179,7 +180,8 @@ class Program:
     def add(self, m: ModuleFacts, *, project: bool) -> None:
         self.modules[m.name] = m
         if m.path:
-            self.by_path[os.path.abspath(m.path)] = m.name
+            path = self._abspath[m.name] = os.path.abspath(m.path)
+            self.by_path[path] = m.name
         if project:
             self.project.add(m.name)
             if m.path in self._test_paths:
@@ -204,12 +206,10 @@ class Program:
         from `importer` (None: from an installed library), by the module finder."""
         if self.finder is None:
             return None
+        path = self._abspath.get(importer.name) if importer is not None else None
         if name.startswith("."):
-            if importer is None or not importer.path:
-                return None
-            return self.finder.relative(name, os.path.abspath(importer.path))
-        return self.finder.find(name, os.path.abspath(importer.path)
-                                if importer is not None and importer.name in self.project else None)
+            return self.finder.relative(name, path) if path else None
+        return self.finder.find(name, path if importer is not None and importer.name in self.project else None)
 
     def find_module(self, name: str, importer: ModuleFacts | None) -> str | None:
         """The id of the module `import name` loads in `importer`, or None (external)."""
@@ -282,14 +282,15 @@ class Program:
         if not res.targets or not self.unfound:
             return None
         lost = None
+        unfound = self.unfound
         for t in res.targets:
-            if t.kind != "ext" or self.sink(t) is not None or _catalog_known(t.name):
+            if t.kind != "ext":
                 return None
             name = t.name
             cut = len(name)
-            while cut > 0 and name[:cut] not in self.unfound:
+            while cut > 0 and name[:cut] not in unfound:
                 cut = name.rfind(".", 0, cut)
-            if cut <= 0:
+            if cut <= 0 or self.sink(t) is not None or _catalog_known(name):
                 return None
             lost = lost or name[:cut]
         return lost

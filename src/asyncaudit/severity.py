@@ -9,7 +9,7 @@
     -1        startup-only: setup/init/bootstrap/lifespan/shutdown code, run once
     -1        memoized: the chain passes through a `functools.cache`/`lru_cache` function,
               so it blocks on a cache miss only (and the repetition bonus does not apply)
-    = Low     test code (a `tests/` folder, `test_*.py`, `conftest.py`)
+    = Low     test code, by path below the audited folder (`test-paths`: `tests/`, `test_*.py`, `conftest.py`, ...)
 
 The result is clamped to Low..Critical.  Every finding carries the one-line reason that
 names which of these applied, so a reviewer can check the arithmetic.
