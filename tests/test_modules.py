@@ -252,3 +252,19 @@ def test_calls_into_packages_that_are_not_installed_are_counted_per_package(tmp_
             "— pass `--python`") in text
     off = _run("check", ".", "--no-cache", "--no-libraries", cwd=tmp_path).stdout
     assert "not followed (--no-libraries): midealocal" in off
+
+
+def test_summary_and_hint_lines_from_stats() -> None:
+    from asyncaudit.model import AnalysisResult, Stats
+    from asyncaudit.report import text
+
+    s = Stats(files=2, call_sites=10, resolved_call_sites=7, project_imports=8, resolved_project_imports=6,
+              unresolved_imports=[("pkg.gone", 2, "a.py")], libraries="none",
+              not_installed=[(f"p{i}", 9 - i) for i in range(7)])
+    out = text.render(AnalysisResult(stats=s)).splitlines()
+    assert out[1].endswith("7/10 call sites on event-loop paths resolved, 70.0%; "
+                           "6/8 imports of project modules resolved, 75.0%)")
+    assert out[2].startswith("2 imports of project modules found nothing (most: `pkg.gone` (2 files))")
+    assert out[3].startswith("calls into 7 packages that are not installed: p0 (9 call sites on event-loop "
+                             "paths), p1 (8 call sites") and ", and 2 more — pass `--python`" in out[3]
+    assert len(text.render(AnalysisResult(stats=Stats(files=1))).splitlines()) == 2  # nothing lost, no hint

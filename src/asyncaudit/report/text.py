@@ -96,8 +96,9 @@ def render(result: AnalysisResult) -> str:
         f"{n} finding{'s' if n != 1 else ''} in {s.files} files "
         f"({s.async_functions} async functions, {s.loop_callbacks} loop callbacks; "
         f"{s.resolved_call_sites}/{s.call_sites} call sites on event-loop paths resolved, "
-        f"{100 * s.resolved_share:.1f}%; {s.resolved_project_imports}/{s.project_imports} imports of "
-        f"project modules resolved, {100 * s.resolved_import_share:.1f}%)"
+        f"{100 * s.resolved_share:.1f}%" + (
+            f"; {s.resolved_project_imports}/{s.project_imports} imports of project modules resolved, "
+            f"{100 * s.resolved_import_share:.1f}%" if s.project_imports else "") + ")"
     )
     out.extend(hint_lines(s))
     return "\n".join(out) + "\n"
