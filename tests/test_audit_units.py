@@ -476,6 +476,7 @@ def test_suppressed_and_baselined_findings_are_counted() -> None:
                                   first_line=5))
     r = result([kept, accepted], [])
     r.suppressed = [silenced, in_tests]
+    r.test_paths = frozenset({"/proj/tests/test_x.py"})  # the analysis judged it test code, by path
     a = audit.build(r, root=Path("/proj"), date="2026-01-01",
                     baseline=Baseline.from_findings([accepted], Path("/proj")))
     assert (a.tally.suppressed, a.tally.baselined, a.tally.blocking) == (1, 1, 2)
