@@ -485,3 +485,19 @@ def test_suppressed_and_baselined_findings_are_counted() -> None:
     assert flags == {"m.a": False, "m.b": True}
     assert "1 finding accepted in the baseline is scored like the others" in a.coverage
     assert "1 finding silenced by `# asyncaudit: ignore` comments is not scored" in a.coverage
+
+
+def test_trend_reads_a_json_report_and_says_when_previous_is_no_report(tmp_path: Path) -> None:
+    import json
+
+    from asyncaudit.report import markdown
+
+    before = _build(_split_findings(False), [])
+    prev = tmp_path / "prev.json"
+    prev.write_text(json.dumps(markdown.as_dict(before, Path("/proj"))), encoding="utf-8")
+    after = audit.build(result(_split_findings(True), []), root=Path("/proj"), date="2026-01-08", previous=prev)
+    assert "0 violations fixed, 0 new, 2 still open (1 site fixed, 0 new, matched by root cause)" in after.trend.line
+    junk = tmp_path / "notes.md"
+    junk.write_text("# some notes\n", encoding="utf-8")
+    lost = audit.build(result(_split_findings(True), []), root=Path("/proj"), date="2026-01-08", previous=junk)
+    assert lost.trend.line.startswith("Not computed: `") and "is no asyncaudit audit report" in lost.trend.line

@@ -9,7 +9,16 @@ the same tree gives the same report, byte for byte, but for the date.
 Score: the formula is `score.score` (documented there and in the README); this module
 says which sites it weighs.  The I/O sites are those in event-loop contexts: compliant
 ones are offloaded (`asyncio.to_thread`, ...) or awaited async I/O APIs; the others are
-the boundaries of blocking-call findings.  Test code is left out.
+the boundaries of blocking-call findings.  Test code is left out.  Every count the
+report prints is computed once, in `Tally`; suppressed and baselined findings are counted
+there too, never dropped in silence.
+
+Text: titles, recommendations and examples quote names and calls from the code, as
+Markdown code spans (`report.markdown.code_span`); nothing stands in for a name the
+audit could not read (no `a blocking call`, no `(...)` where the arguments are known).
+
+Trend: violations are matched across reports by the baseline fingerprints of their sites
+(`baseline.fingerprints`), not by number or grouping.
 """
 
 from __future__ import annotations
@@ -620,12 +629,31 @@ _DATA = re.compile(r"<!--\s*asyncaudit-data:\s*(\{.*?\})\s*-->", re.S)
 
 
 def read_previous(path: Path) -> dict[str, object] | None:
+    """The trend data of an earlier report: the data comment of a Markdown report, or the
+    same fields from a JSON one (`audit --format json`); None when it has neither."""
     try:
-        m = _DATA.search(path.read_text(encoding="utf-8"))
-        data = json.loads(m.group(1)) if m else None
+        text = path.read_text(encoding="utf-8")
+        m = _DATA.search(text)
+        data = json.loads(m.group(1)) if m else _from_json_report(text)
     except (OSError, ValueError, RecursionError):
         return None
     return data if isinstance(data, dict) else None
+
+
+def _from_json_report(text: str) -> dict[str, object] | None:
+    doc = json.loads(text)
+    if not isinstance(doc, dict) or doc.get("standard") != STANDARD or not isinstance(doc.get("violations"), list):
+        return None
+    violations = []
+    for v in doc["violations"]:
+        if not isinstance(v, dict) or "id" not in v:
+            continue
+        entry = {"id": v["id"], "title": v.get("title", v["id"])}
+        sites = v.get("sites")
+        if isinstance(sites, list) and sites and all(isinstance(x, dict) and "fingerprint" in x for x in sites):
+            entry["fingerprints"] = sorted(str(x["fingerprint"]) for x in sites)
+        violations.append(entry)
+    return {"date": doc.get("date"), "score": doc.get("score"), "violations": violations}
 
 
 def _prev_violations(prev_data: dict[str, object]) -> list[dict[str, object]]:
@@ -645,8 +673,10 @@ def trend(violations: list[Violation], previous: Path | None, prev_data: dict[st
     A report written before fingerprints were recorded is matched by violation id.
     Without a previous report: the git history of the tree (`_git_trend`).
     """
-    if prev_data is None or previous is None:
+    if previous is None:
         return _git_trend(violations, io_sites, root)
+    if prev_data is None:  # given, but not a report: say so rather than fall back in silence
+        return Trend(f"Not computed: {code(previous.as_posix())} is no asyncaudit audit report (no trend data in it).")
     prev = _prev_violations(prev_data)
     by_fp = all(isinstance(v.get("fingerprints"), list) for v in prev) and bool(prev)
     fixed_sites = new_sites = 0
