@@ -288,3 +288,40 @@ def test_static_findings_a_detector_cannot_see(tmp_path: pathlib.Path) -> None:
     assert observable(_finding(p, 3, 5, 12, "file"))  # builtins.open: the `open` event
     j = join([lock], [_site(p, 3, 5, 12, "file")])
     assert j.static_only == [lock] and j.exercised == {id(lock)}
+
+
+def test_imports_count_on_a_cache_miss_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib
+
+    for name in ("colorsys", "wave"):
+        monkeypatch.delitem(sys.modules, name, raising=False)
+
+    async def main() -> None:
+        import colorsys  # noqa: F401  a miss: the `import` event
+        import json  # noqa: F401  cached: nothing
+        importlib.import_module("wave")  # a miss, through the wrapped import_module
+        importlib.import_module("wave")  # now cached
+
+    with Detector() as d:
+        asyncio.run(main())
+    got = _sinks(d)
+    assert got.get("builtins.__import__") == 1
+    assert got.get("importlib.import_module") == 1
+
+
+def test_a_wrapper_never_fails_the_call() -> None:
+    from contextvars import ContextVar
+
+    from asyncaudit.runtime.patching import _make_wrapper
+
+    def record(sink: str, frame: object) -> None:
+        raise AssertionError("not reached")
+
+    class Weird:
+        def __eq__(self, other: object) -> bool:
+            raise ValueError("ambiguous")  # numpy arrays do this
+
+    # no caller at that depth (a greenlet's first frame), and arguments that refuse ==
+    deep = _make_wrapper("threading.Event.wait", lambda *a: "done", record, lambda: True, ContextVar("x"), True,
+                         depth=10_000)
+    assert deep(object(), Weird()) == "done"

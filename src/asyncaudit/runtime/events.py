@@ -102,6 +102,9 @@ EVENTS: dict[str, AuditEvent] = {
         _e("sqlite3.connect"),
         # terminal input
         _e("builtins.input"),
+        # imports: raised by the `import` statement and `__import__` only on a cache miss
+        # (a module already in sys.modules returns at once and raises nothing)
+        _e("import", "builtins.__import__"),
     )
 }
 
@@ -114,6 +117,14 @@ RAISED_BY: dict[str, str] = {
     "os.execve": "os.exec", "os.posix_spawnp": "os.posix_spawn",
 }
 
+# Import sinks that are calls, not statements: they import only what sys.modules lacks,
+# so a call naming a loaded module is not a blocking call.  (The argument position of the
+# module name.)
+IMPORTS_BY_NAME: dict[str, int] = {
+    "importlib.__import__": 0, "importlib.import_module": 0, "importlib.util.find_spec": 0,
+    "pkgutil.resolve_name": 0,
+}
+
 
 def covered() -> frozenset[str]:
     """Catalog sinks the running interpreter reports through an audit event."""
@@ -122,4 +133,4 @@ def covered() -> frozenset[str]:
                      | {name for name, event in RAISED_BY.items() if event in live})
 
 
-__all__ = ["EVENTS", "RAISED_BY", "AuditEvent", "covered"]
+__all__ = ["EVENTS", "IMPORTS_BY_NAME", "RAISED_BY", "AuditEvent", "covered"]

@@ -35,7 +35,7 @@ from asyncaudit.catalog import SINKS
 from asyncaudit.catalog.blocking import NONBLOCKING_ARGS
 from asyncaudit.catalog.runtime import SETATTR
 from asyncaudit.catalog.types import MODULE_ALIASES
-from asyncaudit.runtime.events import covered
+from asyncaudit.runtime.events import IMPORTS_BY_NAME, covered
 
 _HEAPTYPE = 1 << 9  # Py_TPFLAGS_HEAPTYPE: a class defined in Python (setattr allowed)
 _MISSING = object()
@@ -105,8 +105,18 @@ def _zero_timeout_select(args: tuple[Any, ...]) -> bool:
     return len(args) > 3 and args[3] == 0
 
 
+def _loaded(args: tuple[Any, ...]) -> bool:
+    name = args[0] if args else None
+    if not isinstance(name, str) or name.startswith("."):
+        return False
+    module = name.partition(":")[0]
+    return module in sys.modules or ":" not in name and module.rpartition(".")[0] in sys.modules
+
+
 def _skip_predicate(sink: str) -> Callable[[tuple[Any, ...]], bool] | None:
     """Calls of `sink` that cannot wait (checked on the actual arguments)."""
+    if sink in IMPORTS_BY_NAME:
+        return _loaded  # a module already imported: no search, no read
     if sink.startswith(("socket.socket.", "ssl.SSLSocket.")):
         return _nonblocking_socket  # asyncio drives non-blocking sockets on the loop
     if sink in ("os.read", "os.write", "os.readv", "os.writev", "os.pread", "os.pwrite", "os.sendfile"):
@@ -148,8 +158,12 @@ def _make_wrapper(sink: str, original: Any, record: Record, enabled: Enabled, in
             return original(*args, **kwargs)
         token = inside.set(True)  # calls made by the sink are part of it
         try:
-            if not ((skip is not None and skip(args)) or (nonblocking is not None and nonblocking(args, kwargs))):
-                record(sink, sys._getframe(depth))
+            try:  # deciding and recording must never fail the call itself
+                if not ((skip is not None and skip(args)) or (nonblocking is not None and nonblocking(args, kwargs))):
+                    # a greenlet's or a C-started thread's first frame has no caller
+                    record(sink, sys._getframe(depth))
+            except Exception:
+                pass
             return original(*args, **kwargs)
         finally:
             inside.reset(token)
