@@ -495,3 +495,82 @@ def test_fingerprint_of_the_readme_example_differs_from_defaults(tmp_path: Path)
     c = cfg.make_config([tmp_path], {})
     assert c.fingerprint() != Config().fingerprint()
     assert dataclasses.replace(c, jobs=5).fingerprint() == c.fingerprint()
+
+
+# --------------------------------------------------------------------------------------
+# The option table: everything else is derived from it
+# --------------------------------------------------------------------------------------
+
+def test_config_fields_are_the_table_then_the_fields_no_file_sets() -> None:
+    names = [f.name for f in dataclasses.fields(Config)]
+    assert names[:len(cfg.OPTIONS)] == [o.attr for o in cfg.OPTIONS]
+    assert names[len(cfg.OPTIONS):] == ["extra_sink_severity", "source"]
+    assert list(DEFAULTS) == [o.name for o in cfg.OPTIONS]
+
+
+def test_every_option_default_converts_to_its_config_default() -> None:
+    fresh = Config()
+    for o in cfg.OPTIONS:
+        assert getattr(fresh, o.attr) == o.convert(o.default), o.name
+
+
+def test_config_defaults_are_not_shared_between_instances() -> None:
+    a, b = Config(), Config()
+    a.extra_sinks["x.y"] = Sink("x.y", "network")
+    assert b.extra_sinks == {}
+
+
+def test_fingerprint_covers_exactly_the_options_with_a_key() -> None:
+    # the options the table says change nothing must be the ones the cache may ignore
+    assert {o.name for o in cfg.OPTIONS if o.key is None} == {"fail-on", "jobs", "cache", "cache-dir", "fix-offloader"}
+
+
+def _parse(command: str, *argv: str) -> dict[str, object]:
+    from asyncaudit.cli import build_parser
+
+    return cfg.cli_options(build_parser().parse_args([command, *argv]))
+
+
+def test_flags_not_given_leave_the_file_values() -> None:
+    given = _parse("check")
+    assert set(given) == {o.name for o in cfg.OPTIONS if o.flags and "check" in o.commands}
+    assert cfg.merge({"select": ["AA107"], "jobs": 3}, given) == {**DEFAULTS, "select": ["AA107"], "jobs": 3}
+
+
+@pytest.mark.parametrize(("argv", "option", "value"), [
+    (["--select", "AA101,aa107"], "select", ["AA101", "AA107"]),
+    (["--ignore", "AA109"], "ignore", ["AA109"]),
+    (["--exclude", "a", "--exclude", "b/*"], "exclude", ["a", "b/*"]),
+    (["--source-root", "apps"], "source-roots", ["apps"]),
+    (["--fail-on", "HIGH"], "fail-on", "high"),
+    (["--python", "/usr/bin/python3"], "python", "/usr/bin/python3"),
+    (["--no-libraries"], "follow-libraries", False),
+    (["--no-cache"], "cache", False),
+    (["-j", "2"], "jobs", 2),
+])
+def test_every_flag_reaches_its_option(argv: list[str], option: str, value: object) -> None:
+    assert cfg.merge({}, _parse("check", *argv))[option] == value
+
+
+def test_every_option_with_a_flag_is_tested_above() -> None:
+    tested = {"select", "ignore", "exclude", "source-roots", "fail-on", "python", "follow-libraries", "cache",
+              "jobs"}
+    assert {o.name for o in cfg.OPTIONS if o.flags} <= tested | {"cache-dir"}
+
+
+def test_check_only_flags_are_not_offered_to_audit() -> None:
+    assert _parse("audit")["fail-on"] is MISSING
+    with pytest.raises(SystemExit):
+        _parse("audit", "--fail-on", "high")
+
+
+def test_a_bad_flag_value_is_named_by_its_flag() -> None:
+    with pytest.raises(ConfigError, match=r"^--fail-on: expected one of low, medium, high, critical, got 'bogus'$"):
+        cfg.merge({}, _parse("check", "--fail-on", "bogus"))
+    with pytest.raises(ConfigError, match=r"^--select\[0\]: 'AA999' is no rule code or prefix"):
+        cfg.merge({}, _parse("check", "--select", "AA999"))
+
+
+def test_the_options_resolved_against_the_file() -> None:
+    relative = {o.name for o in cfg.OPTIONS if o.relative}
+    assert relative == {"include", "source-roots", "cache-dir", "python"}

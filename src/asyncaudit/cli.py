@@ -18,8 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from asyncaudit import __version__
-from asyncaudit.config import MISSING
-from asyncaudit.model import Severity
+from asyncaudit.config import MISSING, add_arguments
 
 
 class ExitCode(enum.IntEnum):
@@ -32,35 +31,11 @@ class _UsageError(Exception):
     """A combination of options that argparse cannot express; exit 2."""
 
 
-def _csv(value: str) -> tuple[str, ...]:
-    return tuple(v.strip() for v in value.split(",") if v.strip())
-
-
-def _severity(value: str) -> Severity:
-    try:
-        return Severity[value.upper()]
-    except KeyError:
-        raise argparse.ArgumentTypeError(
-            f"invalid severity {value!r} (choose from low, medium, high, critical)") from None
-
-
-def _analysis_options(p: argparse.ArgumentParser) -> None:
+def _analysis_options(p: argparse.ArgumentParser, command: str) -> None:
     p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: `include`, or .)")
     p.add_argument("--config", metavar="FILE", help="read [tool.asyncaudit] from FILE instead of searching")
-    p.add_argument("--select", type=_csv, default=MISSING, metavar="CODES",
-                   help="only these rule codes or prefixes (e.g. AA101,AA107)")
-    p.add_argument("--ignore", type=_csv, default=MISSING, metavar="CODES", help="skip these rule codes or prefixes")
-    p.add_argument("--exclude", action="append", default=None, metavar="GLOB",
-                   help="skip files and folders matching GLOB (repeatable)")
-    p.add_argument("--source-root", action="append", default=None, metavar="DIR", dest="source_roots",
-                   help="also search imports in DIR, like a folder on sys.path (repeatable)")
-    p.add_argument("--python", metavar="PATH", default=MISSING,
-                   help="interpreter of the audited environment: calls into its installed packages are "
-                        "followed into their source (default: the active virtualenv)")
-    p.add_argument("--no-libraries", action="store_true",
-                   help="do not follow calls into installed third-party packages")
-    p.add_argument("--no-cache", action="store_true", help="do not read or write .asyncaudit_cache/")
-    p.add_argument("--jobs", "-j", type=int, default=MISSING, help="worker processes (default: all cores)")
+    # every option of the table that has a flag (--select, --exclude, --python, ...)
+    add_arguments(p, command)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -72,11 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     check = sub.add_parser("check", help="find event-loop-blocking calls, with their call chains")
-    _analysis_options(check)
+    _analysis_options(check, "check")
     check.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text")
     check.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
-    check.add_argument("--fail-on", type=_severity, default=MISSING, metavar="SEVERITY",
-                       help="exit 1 only for findings at or above this severity (default: low)")
     check.add_argument("--write-baseline", metavar="FILE", help="record today's findings in FILE and exit 0")
     check.add_argument("--baseline", metavar="FILE", help="report (and fail on) only findings not in FILE")
     check.add_argument("--runtime", metavar="FILE",
@@ -101,7 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="with --fix: print a unified diff of the fixes instead of writing them")
 
     audit = sub.add_parser("audit", help="write the standards audit report (score, violations, evidence)")
-    _analysis_options(audit)
+    _analysis_options(audit, "audit")
     audit.add_argument("--out", metavar="FILE",
                        help="report file (default: audits/<YYYY-MM-DD>/async-first-design.md, or .json)")
     audit.add_argument("--format", choices=("markdown", "json"), default="markdown")
@@ -152,20 +125,13 @@ class _Progress:
 
 
 def _make_config(args: argparse.Namespace):  # noqa: ANN202
-    from asyncaudit.config import make_config
+    from asyncaudit.config import cli_options, make_config
 
     missing = [p for p in args.paths if not os.path.lexists(p)]
     if missing:
         raise FileNotFoundError(2, "no such file or directory", missing[0])
 
-    cli = {
-        "select": args.select, "ignore": args.ignore, "exclude": args.exclude, "python": args.python,
-        "source_roots": args.source_roots,
-        "jobs": args.jobs, "fail_on": getattr(args, "fail_on", MISSING),
-        "follow_libraries": False if args.no_libraries else MISSING,
-        "cache": False if args.no_cache else MISSING,
-    }
-    return make_config(args.paths, cli, args.config)
+    return make_config(args.paths, cli_options(args), args.config)
 
 
 def _analyze(paths: list[str], config, *, audit: bool):  # noqa: ANN001, ANN202

@@ -1,6 +1,9 @@
-"""Configuration: DEFAULTS, [tool.asyncaudit] loading, validation, CLI-override merge.
+"""Configuration: the option table, [tool.asyncaudit] loading, validation, CLI-override merge.
 
-Stage: before the pipeline.  The layers are separate so each can be tested alone:
+Stage: before the pipeline.  Every option is one `Option` entry of `OPTIONS` (vulture's
+single DEFAULTS is the model): its default, validator, Config field, fingerprint part
+and command-line flag are all derived from that entry, so adding an option is one
+entry.  The layers are separate so each can be tested alone:
 
     find_config(paths)       nearest pyproject.toml that has a [tool.asyncaudit] table
     load(file)               that table, validated strictly, defaults filled in
@@ -15,6 +18,7 @@ aliases, and `merge` accepts either, so `vars(argparse_namespace)`-style keys wo
 
 from __future__ import annotations
 
+import argparse
 import copy
 import difflib
 import enum
@@ -26,6 +30,7 @@ import re
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
@@ -35,30 +40,6 @@ from asyncaudit.model import Severity
 from asyncaudit.rules import BY_CODE
 
 SECTION = "tool.asyncaudit"
-
-#: Every option of [tool.asyncaudit], with its default.  The one place options are listed:
-#: validators, merge and the tests are all keyed by these names.
-DEFAULTS: dict[str, object] = {
-    "include": [],  # paths/globs to analyze when none are given on the command line; [] = "."
-    "exclude": [],  # globs of files/folders to skip
-    "select": [],  # rule codes or prefixes to keep; [] = all
-    "ignore": [],  # rule codes or prefixes to drop
-    "fail-on": "low",  # exit 1 only for findings at or above this severity
-    "extra-sinks": {},  # qualname -> {category, severity?, advice?}
-    "extra-offloaders": [],  # "qualname" or {qualname?, method?, arg?, keyword?}
-    "extra-registrars": [],  # same shape as extra-offloaders
-    "loop-decorators": [],  # decorators marking a sync function as run on the event loop
-    "entry-points": [],  # sync entry points: may call asyncio.run()
-    "severity-overrides": {},  # rule code or category key -> severity
-    "python": None,  # interpreter of the audited environment (None: the active virtualenv)
-    "follow-libraries": True,  # follow calls into installed third-party packages
-    "jobs": 0,  # worker processes; 0 = all cores
-    "cache": True,
-    "cache-dir": ".asyncaudit_cache",
-    "fix-offloader": "auto",  # what `check --fix` offloads with: auto | asyncio | executor | anyio | trio | hass
-    "source-roots": [],  # folders imports are searched in, besides the roots found by themselves
-    "test-paths": ["tests/", "test/", "test_*.py", "*_test.py", "conftest.py"],  # test code, by path
-}
 
 #: The values of `fix-offloader` (see asyncaudit.fix.offload).
 FIX_OFFLOADERS: tuple[str, ...] = ("auto", "asyncio", "executor", "anyio", "trio", "hass")
@@ -288,28 +269,186 @@ def _slot(value: object, where: str) -> dict[str, object]:
     }
 
 
-_VALIDATORS: dict[str, Callable[[object, str], object]] = {
-    "include": _array(_string, "paths or globs"),
-    "exclude": _array(_string, "globs"),
-    "select": _array(_rule_pattern, "rule codes or prefixes"),
-    "ignore": _array(_rule_pattern, "rule codes or prefixes"),
-    "fail-on": _severity,
-    "extra-sinks": _extra_sinks,
-    "extra-offloaders": _array(_slot, "qualified names or tables"),
-    "extra-registrars": _array(_slot, "qualified names or tables"),
-    "loop-decorators": _array(_qualname, "qualified names"),
-    "entry-points": _array(_qualname, "qualified names"),
-    "severity-overrides": _severity_overrides,
-    "python": _string,
-    "source-roots": _array(_string, "folders"),
-    "test-paths": _array(_string, "globs"),
-    "follow-libraries": _bool,
-    "jobs": _count,
-    "cache": _bool,
-    "cache-dir": _string,
-    "fix-offloader": _fix_offloader,
-}
-assert _VALIDATORS.keys() == DEFAULTS.keys()
+# --------------------------------------------------------------------------------------
+# The option table: the one place an option is written
+# --------------------------------------------------------------------------------------
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _same_checked(value: Any, where: str) -> Any:
+    return value
+
+
+def _strings(value: Any, where: str) -> tuple[str, ...]:
+    # callers pass lists (argparse `append`) as readily as tuples; a bare string would
+    # silently become one option per character
+    if isinstance(value, str):
+        raise TypeError(f"{where}: expected a sequence of strings, got a string")
+    return tuple(value)
+
+
+def _frozen(value: Any, where: str) -> frozenset[str]:
+    if isinstance(value, str):
+        raise TypeError(f"{where}: expected a set of strings, got a string")
+    return frozenset(value)
+
+
+def _tupled(value: Any, where: str) -> tuple[Any, ...]:
+    return tuple(value)
+
+
+def _to_severity(value: str) -> Severity:
+    return Severity[value.upper()]
+
+
+def _to_slot(entry: Mapping[str, Any]) -> CallableSlot:
+    return CallableSlot(entry.get("qualname"), entry.get("method"), entry.get("arg", 0), entry.get("keyword"))
+
+
+def _to_slots(entries: Sequence[Mapping[str, Any]]) -> tuple[CallableSlot, ...]:
+    return tuple(_to_slot(e) for e in entries)
+
+
+def _to_sinks(sinks: Mapping[str, Mapping[str, Any]]) -> dict[str, Sink]:
+    return {q: Sink(q, s["category"], alternative=s.get("advice") or "") for q, s in sinks.items()}
+
+
+def _sink_severities(sinks: Mapping[str, Mapping[str, Any]]) -> dict[str, object]:
+    return {"extra_sink_severity": {q: Severity[s["severity"].upper()] for q, s in sinks.items() if s.get("severity")}}
+
+
+def _to_overrides(table: Mapping[str, str]) -> dict[str, Severity]:
+    return {k: Severity[v.upper()] for k, v in table.items()}
+
+
+def _overrides(value: Mapping[str, Severity], where: str) -> dict[str, Severity]:
+    out = {}
+    for key, severity in value.items():
+        code = override_code(key)
+        if code is None:
+            raise ValueError(f"{where}: unknown rule code or category {key!r}")
+        out[code] = severity
+    return out
+
+
+def _slot_key(s: CallableSlot) -> list[object]:
+    return [s.qualname or "", s.method or "", s.arg, s.keyword or ""]
+
+
+def _severity_key(value: Mapping[str, Severity]) -> dict[str, int]:
+    return {k: int(v) for k, v in value.items()}
+
+
+Validator = Callable[[object, str], Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """One option of `[tool.asyncaudit]`, and everything derived from it.
+
+    Validation (`check`), the `Config` field (`annotation`, `convert`, `coerce`), the
+    merge of the command line over the file (`extend`), the paths resolved against the
+    file's folder (`relative`), the cache fingerprint (`key`) and the command-line flag
+    (`flags`, `kind`, `metavar`, `commands`, `flag_help`) are all read from here.
+    """
+
+    name: str  # kebab-case, as written in TOML
+    default: object  # TOML-shaped
+    check: Validator  # (TOML-shaped value, where) -> normalized value, or ConfigError naming `where`
+    help: str  # one line: what it does (--show-settings, the docs test)
+    annotation: str  # the Config field's type
+    convert: Callable[[Any], Any] = _same  # normalized TOML value -> Config field value
+    coerce: Callable[[Any, str], Any] = _same_checked  # a value given to Config() directly -> field value
+    more: Callable[[Any], dict[str, Any]] | None = None  # fields besides its own it sets (normalized value)
+    key: Callable[[Any], object] | None = None  # the field in the cache fingerprint; None: no effect on results
+    flags: tuple[str, ...] = ()  # command-line spellings; () = configuration file only
+    kind: str = "value"  # value | int | csv (A,B) | append (repeatable) | off (the flag sets false)
+    metavar: str | None = None
+    commands: tuple[str, ...] = ("check", "audit")
+    flag_help: str = ""  # --help text, when it should differ from `help`
+    relative: str = ""  # "path" | "paths" | "command": resolved against the configuration file's folder
+    extend: bool = False  # the command line adds to the file's list instead of replacing it
+
+    @property
+    def attr(self) -> str:
+        """The Config field and argparse `dest`."""
+        return self.name.replace("-", "_")
+
+
+_RULES = "rule codes or prefixes"
+_SLOTS = "qualified names or tables"
+
+#: Every option, in the order `--show-settings` and the docs list them.
+OPTIONS: tuple[Option, ...] = (
+    Option("include", [], _array(_string, "paths or globs"),
+           "paths or globs analyzed when none are given on the command line ([] = .)",
+           "tuple[str, ...]", convert=tuple, coerce=_strings, key=list, relative="paths"),
+    # order decides which of two same-named modules wins: `include` is keyed in order
+    Option("exclude", [], _array(_string, "globs"), "globs of files and folders to skip",
+           "tuple[str, ...]", convert=tuple, coerce=_strings, key=sorted,
+           flags=("--exclude",), kind="append", metavar="GLOB",
+           flag_help="skip files and folders matching GLOB (repeatable)"),
+    Option("select", [], _array(_rule_pattern, _RULES), "rule codes or prefixes to report ([] = the default rules)",
+           "tuple[str, ...]", convert=tuple, coerce=_strings, key=sorted,
+           flags=("--select",), kind="csv", metavar="CODES",
+           flag_help="only these rule codes or prefixes (e.g. AA101,AA107)"),
+    Option("ignore", [], _array(_rule_pattern, _RULES), "rule codes or prefixes to drop",
+           "tuple[str, ...]", convert=tuple, coerce=_strings, key=sorted,
+           flags=("--ignore",), kind="csv", metavar="CODES", flag_help="skip these rule codes or prefixes"),
+    Option("fail-on", "low", _severity, "exit 1 only for findings at or above this severity", "Severity",
+           convert=_to_severity, flags=("--fail-on",), metavar="SEVERITY", commands=("check",),
+           flag_help="exit 1 only for findings at or above this severity (default: low)"),
+    Option("extra-sinks", {}, _extra_sinks, "more blocking calls: qualname -> {category, severity?, advice?}",
+           "dict[str, Sink]", convert=_to_sinks, coerce=lambda v, where: dict(v), more=_sink_severities,
+           key=lambda v: sorted([s.qualname, s.category, s.alternative] for s in v.values())),
+    Option("extra-offloaders", [], _array(_slot, _SLOTS),
+           "calls that run a callable off the loop: qualname or {qualname?, method?, arg?, keyword?}",
+           "tuple[CallableSlot, ...]", convert=_to_slots, coerce=_tupled,
+           key=lambda v: sorted(_slot_key(s) for s in v)),
+    Option("extra-registrars", [], _array(_slot, _SLOTS),
+           "calls that schedule a callable on the loop (same shape as extra-offloaders)",
+           "tuple[CallableSlot, ...]", convert=_to_slots, coerce=_tupled,
+           key=lambda v: sorted(_slot_key(s) for s in v)),
+    Option("loop-decorators", [], _array(_qualname, "qualified names"),
+           "decorators marking a sync function as run on the event loop",
+           "frozenset[str]", convert=frozenset, coerce=_frozen, key=sorted),
+    Option("entry-points", [], _array(_qualname, "qualified names"),
+           "sync entry points, which may call asyncio.run()",
+           "frozenset[str]", convert=frozenset, coerce=_frozen, key=sorted),
+    Option("severity-overrides", {}, _severity_overrides, "rule code or category -> severity",
+           "dict[str, Severity]", convert=_to_overrides, coerce=_overrides, key=_severity_key),
+    Option("python", None, _string, "interpreter of the audited environment (default: the active virtualenv)",
+           "str | None", key=_same, flags=("--python",), metavar="PATH", relative="command",
+           flag_help="interpreter of the audited environment: calls into its installed packages are "
+                     "followed into their source (default: the active virtualenv)"),
+    Option("follow-libraries", True, _bool, "follow calls into installed third-party packages", "bool",
+           key=_same, flags=("--no-libraries",), kind="off",
+           flag_help="do not follow calls into installed third-party packages"),
+    Option("jobs", 0, _count, "worker processes (0 = all cores)", "int",
+           flags=("--jobs", "-j"), kind="int", flag_help="worker processes (default: all cores)"),
+    Option("cache", True, _bool, "read and write the cache", "bool",
+           flags=("--no-cache",), kind="off", flag_help="do not read or write .asyncaudit_cache/"),
+    Option("cache-dir", ".asyncaudit_cache", _string, "where the cache lives", "str", relative="path"),
+    Option("fix-offloader", "auto", _fix_offloader,
+           f"what `check --fix` offloads with: {' | '.join(FIX_OFFLOADERS)}", "str"),
+    # order is search order
+    Option("source-roots", [], _array(_string, "folders"),
+           "folders imports are searched in, besides the roots found by themselves",
+           "tuple[str, ...]", convert=tuple, coerce=_strings, key=list, relative="paths",
+           flags=("--source-root",), kind="append", metavar="DIR",
+           flag_help="also search imports in DIR, like a folder on sys.path (repeatable)"),
+    Option("test-paths", ["tests/", "test/", "test_*.py", "*_test.py", "conftest.py"], _array(_string, "globs"),
+           "which files are test code, by path", "tuple[str, ...]", convert=tuple, coerce=_strings, key=sorted),
+)
+
+BY_NAME: dict[str, Option] = {o.name: o for o in OPTIONS}
+
+#: Every option with its default (TOML-shaped), in table order.
+DEFAULTS: dict[str, object] = {o.name: o.default for o in OPTIONS}
+
+_VALIDATORS: dict[str, Validator] = {o.name: o.check for o in OPTIONS}
 
 
 def validate(table: Mapping[str, object], where: str = SECTION) -> dict[str, object]:
@@ -448,8 +587,9 @@ def _cli_value(value: object) -> object:
 def merge(file_options: Mapping[str, object], cli_options: Mapping[str, object]) -> dict[str, object]:
     """Combine the options: command line over file over DEFAULTS.
 
-    Every option is replaced as a whole: `--exclude x` or `--select AA101` on the command
-    line replaces the file's `exclude`/`select` list rather than extending it.
+    An option is replaced as a whole: `--exclude x` or `--select AA101` on the command
+    line replaces the file's `exclude`/`select` list rather than extending it; only the
+    options marked `extend` in the table (the `extend-*` ones) add to the file's list.
 
     Args:
         file_options: Options from `load` (or any subset of them, already valid).
@@ -471,14 +611,16 @@ def merge(file_options: Mapping[str, object], cli_options: Mapping[str, object])
             raise ValueError(f"unknown option {key!r} in file options")
         merged[key] = copy.deepcopy(value)
     for key, value in cli_options.items():
-        option = key.replace("_", "-")
-        if option not in DEFAULTS:
-            raise ValueError(f"unknown command-line option {key!r}{_suggest(option, list(DEFAULTS))}")
+        name = key.replace("_", "-")
+        option = BY_NAME.get(name)
+        if option is None:
+            raise ValueError(f"unknown command-line option {key!r}{_suggest(name, list(DEFAULTS))}")
         # None too: no option can be set to None from the command line, and argparse
         # reports an absent `--python` as None
         if value is MISSING or value is None:
             continue
-        merged[option] = _VALIDATORS[option](_cli_value(value), f"--{option}")
+        checked = option.check(_cli_value(value), f"--{name}")
+        merged[name] = [*merged[name], *checked] if option.extend else checked  # type: ignore[misc]
     return merged
 
 
@@ -486,53 +628,40 @@ def merge(file_options: Mapping[str, object], cli_options: Mapping[str, object])
 # The analysis configuration
 # --------------------------------------------------------------------------------------
 
-@dataclass(slots=True)
+def _option_fields(cls: type) -> type:
+    """Make `cls` a dataclass with one field per option of the table (in table order),
+    followed by the fields the class itself declares."""
+    own = dict(cls.__dict__.get("__annotations__", {}))
+    fields: dict[str, object] = {}
+    for o in OPTIONS:
+        fields[o.attr] = o.annotation
+        # a fresh value per instance: several defaults are mutable
+        setattr(cls, o.attr, field(default_factory=partial(_field_default, o)))
+    fields.update(own)
+    cls.__annotations__ = fields
+    return dataclass(slots=True)(cls)
+
+
+def _field_default(option: Option) -> object:
+    return option.convert(copy.deepcopy(option.default))
+
+
+@_option_fields
 class Config:
     """Analysis options, as the pipeline consumes them (built by `make_config`).
 
     `Config()` is the all-defaults configuration; every field can also be set directly.
+    There is one field per option of `OPTIONS` (`fail-on` is `fail_on`, a Severity;
+    `extra-sinks` holds catalog Sinks; offloaders and registrars hold CallableSlots),
+    then the fields below, which no configuration file sets.
     """
 
-    select: tuple[str, ...] = ()
-    ignore: tuple[str, ...] = ()
-    exclude: tuple[str, ...] = ()
-    python: str | None = None  # interpreter of the audited environment, for site-packages
-    follow_libraries: bool = True
-    jobs: int = 0  # 0: all cores
-    include: tuple[str, ...] = ()  # analyzed when no path is given; () = "."
-    fail_on: Severity = Severity.LOW
-    extra_sinks: dict[str, Sink] = field(default_factory=dict)
-    extra_sink_severity: dict[str, Severity] = field(default_factory=dict)  # only where set
-    extra_offloaders: tuple[CallableSlot, ...] = ()
-    extra_registrars: tuple[CallableSlot, ...] = ()
-    loop_decorators: frozenset[str] = frozenset()
-    entry_points: frozenset[str] = frozenset()
-    severity_overrides: dict[str, Severity] = field(default_factory=dict)  # rule code -> severity
-    cache: bool = True
-    cache_dir: str = ".asyncaudit_cache"
-    source_roots: tuple[str, ...] = ()  # folders imports are searched in (config `source-roots`)
-    test_paths: tuple[str, ...] = ("tests/", "test/", "test_*.py", "*_test.py", "conftest.py")
+    extra_sink_severity: dict[str, Severity] = field(default_factory=dict)  # from extra-sinks, only where set
     source: Path | None = None  # the configuration file used, if any
-    fix_offloader: str = "auto"  # `check --fix` only: never changes the analysis
 
     def __post_init__(self) -> None:
-        # callers pass lists (argparse `append`) as readily as tuples
-        for name in ("select", "ignore", "exclude", "include", "source_roots", "test_paths"):
-            value = getattr(self, name)
-            if isinstance(value, str):
-                raise TypeError(f"Config.{name}: expected a sequence of strings, got a string")
-            setattr(self, name, tuple(value))
-        self.extra_offloaders = tuple(self.extra_offloaders)
-        self.extra_registrars = tuple(self.extra_registrars)
-        self.loop_decorators = frozenset(self.loop_decorators)
-        self.entry_points = frozenset(self.entry_points)
-        overrides = {}
-        for key, severity in self.severity_overrides.items():
-            code = override_code(key)
-            if code is None:
-                raise ValueError(f"Config.severity_overrides: unknown rule code or category {key!r}")
-            overrides[code] = severity
-        self.severity_overrides = overrides
+        for o in OPTIONS:
+            setattr(self, o.attr, o.coerce(getattr(self, o.attr), f"Config.{o.attr}"))
 
     def targets(self, given: Sequence[str | os.PathLike[str]] = ()) -> list[str]:
         """The paths to analyze.
@@ -560,32 +689,17 @@ class Config:
         """Identify the options that can change analysis results, for cache invalidation.
 
         Returns:
-            A stable sha256 hex digest.  `jobs`, `cache`, `cache_dir`, `fail_on` (it only
-            changes the exit status) and `source` are left out; order-insensitive options
-            are sorted first.  The tool's own version is not part of it: a cache must key
-            on that separately.
+            A stable sha256 hex digest of every option whose table entry has a `key`
+            (`jobs`, `cache`, `cache-dir`, `fail-on` and `fix-offloader` have none: they
+            do not change what the analysis finds) and `extra_sink_severity`; `source` is
+            left out.  The tool's own version is not part of it: a cache must key on that
+            separately.
         """
-        def slot(s: CallableSlot) -> list[object]:
-            return [s.qualname or "", s.method or "", s.arg, s.keyword or ""]
-
-        doc = {
-            "v": 1,
-            "select": sorted(self.select),
-            "ignore": sorted(self.ignore),
-            "exclude": sorted(self.exclude),
-            "include": list(self.include),  # order decides which of two same-named modules wins
-            "python": self.python,
-            "source_roots": list(self.source_roots),  # order is search order
-            "test_paths": sorted(self.test_paths),
-            "follow_libraries": self.follow_libraries,
-            "extra_sinks": sorted([s.qualname, s.category, s.alternative] for s in self.extra_sinks.values()),
-            "extra_sink_severity": {k: int(v) for k, v in self.extra_sink_severity.items()},
-            "extra_offloaders": sorted(slot(s) for s in self.extra_offloaders),
-            "extra_registrars": sorted(slot(s) for s in self.extra_registrars),
-            "loop_decorators": sorted(self.loop_decorators),
-            "entry_points": sorted(self.entry_points),
-            "severity_overrides": {k: int(v) for k, v in self.severity_overrides.items()},
-        }
+        doc: dict[str, object] = {"v": 1}
+        for o in OPTIONS:
+            if o.key is not None:
+                doc[o.attr] = o.key(getattr(self, o.attr))
+        doc["extra_sink_severity"] = _severity_key(self.extra_sink_severity)
         text = json.dumps(doc, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -599,10 +713,6 @@ def _near(path: str) -> str:
     return path if rel == ".." or rel.startswith(".." + os.sep) else rel
 
 
-def _to_slot(entry: Mapping[str, Any]) -> CallableSlot:
-    return CallableSlot(entry.get("qualname"), entry.get("method"), entry.get("arg", 0), entry.get("keyword"))
-
-
 def from_options(options: Mapping[str, object], source: Path | None = None) -> Config:
     """Build the Config from validated options (the output of `load` or `merge`).
 
@@ -611,50 +721,36 @@ def from_options(options: Mapping[str, object], source: Path | None = None) -> C
         source: The configuration file they came from, recorded on the Config.
 
     Returns:
-        The Config; severities become Severity members, extra sinks become catalog
-        Sinks (the advice as their `alternative`), offloader/registrar entries become
-        CallableSlots.
+        The Config; each option converted by its table entry (severities become Severity
+        members, extra sinks catalog Sinks with the advice as their `alternative`,
+        offloader/registrar entries CallableSlots).
     """
-    o: dict[str, Any] = {**DEFAULTS, **options}
-    sinks: dict[str, dict[str, Any]] = o["extra-sinks"]
-    return Config(
-        select=tuple(o["select"]),
-        ignore=tuple(o["ignore"]),
-        exclude=tuple(o["exclude"]),
-        include=tuple(o["include"]),
-        python=o["python"],
-        follow_libraries=o["follow-libraries"],
-        jobs=o["jobs"],
-        fail_on=Severity[o["fail-on"].upper()],
-        extra_sinks={q: Sink(q, s["category"], alternative=s.get("advice") or "") for q, s in sinks.items()},
-        extra_sink_severity={q: Severity[s["severity"].upper()] for q, s in sinks.items() if s.get("severity")},
-        extra_offloaders=tuple(_to_slot(e) for e in o["extra-offloaders"]),
-        extra_registrars=tuple(_to_slot(e) for e in o["extra-registrars"]),
-        loop_decorators=frozenset(o["loop-decorators"]),
-        entry_points=frozenset(o["entry-points"]),
-        severity_overrides={k: Severity[v.upper()] for k, v in o["severity-overrides"].items()},
-        cache=o["cache"],
-        cache_dir=o["cache-dir"],
-        fix_offloader=o["fix-offloader"],
-        source_roots=tuple(o["source-roots"]),
-        test_paths=tuple(o["test-paths"]),
-        source=source,
-    )
+    given: dict[str, Any] = {**DEFAULTS, **options}
+    values: dict[str, Any] = {}
+    for o in OPTIONS:
+        value = given[o.name]
+        values[o.attr] = o.convert(value)
+        if o.more is not None:
+            values.update(o.more(value))
+    return Config(**values, source=source)
 
 
 def _relative_to(base: Path, options: dict[str, object]) -> None:
-    """Resolve the file's relative `include`, `source-roots`, `cache-dir` and `python` against `base`."""
+    """Resolve the file's relative paths (the options marked `relative`) against `base`."""
     def resolve(p: str) -> str:
         p = os.path.expanduser(p)
         return p if os.path.isabs(p) else os.path.normpath(os.path.join(base, p))
 
-    options["include"] = [resolve(p) for p in options["include"]]  # type: ignore[union-attr]
-    options["source-roots"] = [resolve(p) for p in options["source-roots"]]  # type: ignore[union-attr]
-    options["cache-dir"] = resolve(options["cache-dir"])  # type: ignore[arg-type]
-    python = options["python"]
-    # like a shell: a bare command name (`python3`) is looked up on PATH, not in `base`
-    if isinstance(python, str) and (os.sep in python or "/" in python or python.startswith("~")):
-        options["python"] = resolve(python)
+    for o in OPTIONS:
+        value = options[o.name]
+        if o.relative == "paths":
+            options[o.name] = [resolve(p) for p in value]  # type: ignore[union-attr]
+        elif o.relative == "path":
+            options[o.name] = resolve(value)  # type: ignore[arg-type]
+        # like a shell: a bare command name (`python3`) is looked up on PATH, not in `base`
+        elif o.relative == "command" and isinstance(value, str) and (
+                os.sep in value or "/" in value or value.startswith("~")):
+            options[o.name] = resolve(value)
 
 
 def make_config(paths: Sequence[str | os.PathLike[str]], cli_options: Mapping[str, object],
@@ -684,13 +780,55 @@ def make_config(paths: Sequence[str | os.PathLike[str]], cli_options: Mapping[st
     return from_options(merge(file_options, cli_options), source)
 
 
+# --------------------------------------------------------------------------------------
+# The command line, from the table
+# --------------------------------------------------------------------------------------
+
+def _csv(value: str) -> list[str]:
+    return [v.strip() for v in value.split(",") if v.strip()]
+
+
+def add_arguments(parser: argparse.ArgumentParser, command: str) -> None:
+    """Add the flag of every option the table gives one for `command` to `parser`.
+
+    Flags not given are MISSING (None for repeatable ones), so `merge` leaves the file's
+    value; values are checked by the option's validator in `merge`, whose message names
+    the flag.
+    """
+    for o in OPTIONS:
+        if not o.flags or command not in o.commands:
+            continue
+        kw: dict[str, Any] = {"dest": o.attr, "default": MISSING, "help": o.flag_help or o.help}
+        if o.kind == "off":
+            kw.update(action="store_const", const=False)
+        elif o.kind == "append":
+            kw.update(action="append", default=None)  # argparse appends to a copy of the default
+        elif o.kind == "csv":
+            kw.update(type=_csv)
+        elif o.kind == "int":
+            kw.update(type=int)
+        if o.metavar and o.kind != "off":
+            kw["metavar"] = o.metavar
+        parser.add_argument(*o.flags, **kw)
+
+
+def cli_options(args: argparse.Namespace) -> dict[str, object]:
+    """The table's options as parsed by a parser `add_arguments` built, for `merge`."""
+    return {o.name: getattr(args, o.attr, MISSING) for o in OPTIONS if o.flags}
+
+
 __all__ = [
+    "BY_NAME",
     "DEFAULTS",
     "FIX_OFFLOADERS",
     "MISSING",
+    "OPTIONS",
     "SEVERITIES",
     "Config",
     "ConfigError",
+    "Option",
+    "add_arguments",
+    "cli_options",
     "find_config",
     "from_options",
     "load",
