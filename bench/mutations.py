@@ -91,12 +91,6 @@ MUTATIONS = [
     Mutation("import-a-b-submodule", "`import a.b; a.b.f()`: `a.b` is not found as a submodule attribute",
              r'(sub = self\.submodule\(mod, name\)\n\s*)if sub is not None:', r"\g<1>if False:",
              RESOLVE_TESTS),
-    Mutation("import-a-b-dotted-record", "`import a.b; a.b.f()`: the dotted-import record is not consulted",
-             r'^(\s*)dotted = mod\.imports\.get\(f"\.\{v\[1\]\}\.\{name\}"\)', r"\g<1>dotted = None",
-             RESOLVE_TESTS,
-             equivalent="attribute() consults the imported *module's* own `.a.b` records, after "
-                        "global_lookup has already resolved any existing submodule (import-a-b-submodule): "
-                        "it has no effect on findings: dead code"),
 ]
 
 

@@ -603,9 +603,6 @@ class _Extractor:
                 else:
                     name = a.name.split(".")[0]
                     binding = ("mod", name)
-                    # `import a.b` binds a but also makes a.b loadable
-                    if "." in a.name:
-                        self.m.imports.setdefault("." + a.name, ("mod", a.name))
                 self._bind_import(name, binding)
             return
         mod = relative_name(s.level or 0, s.module)

@@ -528,10 +528,7 @@ class Program:
             if mod is None:
                 return NO_VALUES
             found = self.global_lookup(mod, name)
-            if found:
-                return found
-            dotted = mod.imports.get(f".{v[1]}.{name}")
-            return (("mod", dotted[1]),) if dotted else NO_VALUES
+            return found
         if tag in ("obj", "cls"):
             meth, assigns = self.class_member(v[1], name)
             if meth is not None:
