@@ -12,7 +12,9 @@ TREE is never written: it is copied to WORK/tree (WORK is wiped first).  The scr
   added import line;
 * its AST equals the original's once the fix shapes are undone (offloader calls back to
   the call, awaits dropped, the asyncio/functools/anyio/trio imports dropped);
-* the second --fix changes no file and leaves the same findings.
+* the second --fix changes no file and leaves the same findings;
+* no finding after --fix is new: each one (rule, file, function, callee, message) was
+  reported before, so the rewrite introduced no blocking call, guard or other rule hit.
 
 It prints the counts (findings by fix class, with the reasons of the unsafe and unfixed
 ones), the summary line, the problems found (the goal is none) and, with --sample N, N
@@ -38,7 +40,8 @@ from pathlib import Path
 
 from asyncaudit.parse.source import parse_source
 
-AA = shlex.split(os.environ.get("AA", "asyncaudit"))
+# the asyncaudit of this interpreter (the one whose parser canon() uses), unless AA says otherwise
+AA = shlex.split(os.environ.get("AA", "")) or [sys.executable, "-m", "asyncaudit"]
 
 
 def compiles(data: bytes) -> bool:
@@ -90,6 +93,11 @@ class Undo(ast.NodeTransformer):
         node.body = [s for s in node.body if not (isinstance(s, ast.Import) and len(s.names) == 1
                      and s.names[0].name in ("asyncio", "functools", "anyio", "trio") and not s.names[0].asname)]
         return node
+
+
+def identity(f: dict) -> tuple[str, str, str, str, str]:
+    """A finding without its position (the added import shifts lines)."""
+    return (f["code"], f["location"]["path"], f.get("function") or "", f.get("callee") or "", f["message"])
 
 
 def canon(data: bytes) -> str:
@@ -164,16 +172,24 @@ def main() -> int:
         print("  ", v)
     for d in dropped:
         print("  dropped:", d)
+    applied = sum(kinds[k] for k in applied_kinds) - len(dropped)
+    print(f"fixes: planned {expect_fixed}, applied {applied}, dropped {len(dropped)}")
     print(f"findings after: {len(after)} (expected {len(before) - expect_fixed + len(dropped)})")
 
 
     boundary_lines: dict[str, set[int]] = {}
     for f in before:
+        if f["fix"]["applicability"] not in applied_kinds:
+            continue  # only the statements of fixes --fix applies may change
         rel = os.path.relpath(os.path.join(work, f["location"]["path"]), tree)
         loc = f["location"]
         boundary_lines.setdefault(rel, set()).update(range(loc["line"], loc["end_line"] + 1))
 
     problems: list[str] = []
+    # a finding after --fix that was not there before: the rewrite introduced it
+    new = Counter(identity(f) for f in after) - Counter(identity(f) for f in before)
+    for (code, path, func, callee, _msg), n in sorted(new.items()):
+        problems.append(f"{path}: new finding after --fix: {code} `{callee}` in {func} (x{n})")
     hunks: list[str] = []
     changed = 0
     for fixed in sorted(tree.rglob("*.py")):

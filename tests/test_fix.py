@@ -31,7 +31,7 @@ import pytest
 from asyncaudit import cli, fix
 from asyncaudit.api import Config, analyze
 from asyncaudit.fix import imports, offload, project
-from asyncaudit.fix.planner import FilePlanner, PlanOptions
+from asyncaudit.fix.planner import FilePlanner, PlanOptions, loop_bound
 from asyncaudit.rules import ALL_RULES
 
 HERE = Path(__file__).parent
@@ -318,6 +318,21 @@ def test_hass_offloader_without_hass_in_scope_is_no_fix() -> None:
                 (Chain("sleep", "time.sleep", (Hop(loc, "m.f", "time.sleep", "time.sleep"),)),), "", "", "")
     (p,) = FilePlanner("m.py", module, PlanOptions(offloader="hass")).plan([f])
     assert p.applicability == "none" and "no `hass`" in p.reason
+
+
+@pytest.mark.parametrize(("code", "why"), [
+    ("from homeassistant.core import callback\n@callback\ndef f(p):\n    return p.read_text()\n",
+     "is a Home Assistant `@callback`"),
+    ("def f(loop, p):\n    loop.call_later(1, print)\n", "calls `loop.call_later()` (line 2)"),
+    ("def f(self):\n    self.async_write_ha_state()\n", "calls `self.async_write_ha_state()` (line 2)"),
+    ("def f(loop, p):\n    loop.call_soon_threadsafe(print)\n", None),  # made for worker threads
+    ("def callback(f):\n    return f\n@callback\ndef f(p):\n    return p.read_text()\n", None),  # not HA's
+    ("def f(hass):\n    def later():\n        hass.async_create_task(g())\n    return later\n", None),
+])
+def test_loop_bound_callees(code: str, why: str | None) -> None:
+    tree = ast.parse(code)
+    line = next(n.lineno for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "f")
+    assert loop_bound(tree, line) == why
 
 
 @pytest.mark.parametrize(("before", "after"), [

@@ -17,7 +17,7 @@ import libcst as cst
 
 from asyncaudit.fix.imports import add_import
 from asyncaudit.fix.offload import Bindings
-from asyncaudit.fix.planner import NONE, SAFE, UNSAFE, FilePlanner, Plan, PlanOptions, generator_kind
+from asyncaudit.fix.planner import NONE, SAFE, UNSAFE, FilePlanner, Plan, PlanOptions, generator_kind, loop_bound
 from asyncaudit.model import Diagnostic, Edit, Finding, Fix, Location
 from asyncaudit.parse.source import parse_source
 
@@ -137,8 +137,8 @@ def plan(findings: Sequence[Finding], *, offloader: str = "auto",
 
     trees: dict[str, object] = {}
 
-    @functools.cache
-    def generator(qualname: str) -> str | None:
+    def def_tree(qualname: str) -> tuple[object, int] | None:
+        """The analysis' parse of the file defining `qualname`, and the def's line."""
         where = defs.get(qualname)
         if where is None:
             return None
@@ -146,14 +146,24 @@ def plan(findings: Sequence[Finding], *, offloader: str = "auto",
             data = read(where[0])
             trees[where[0]] = parse_source(data).tree if data is not None else None
         tree = trees[where[0]]
-        return generator_kind(tree, where[1]) if tree is not None else None  # type: ignore[arg-type]
+        return (tree, where[1]) if tree is not None else None
+
+    @functools.cache
+    def generator(qualname: str) -> str | None:
+        found = def_tree(qualname)
+        return generator_kind(*found) if found else None  # type: ignore[arg-type]
+
+    @functools.cache
+    def bound(qualname: str) -> str | None:
+        found = def_tree(qualname)
+        return loop_bound(*found) if found else None  # type: ignore[arg-type]
 
     parsed: dict[str, tuple[bytes, cst.Module] | str] = {}
     for path in by_path:
         parsed[path] = _parse(path, read(path))
     run = FixRun(list(findings), [None] * len(findings))  # type: ignore[list-item]
     options = PlanOptions(offloader, _project_library(m for m in parsed.values() if not isinstance(m, str)),
-                          generator)
+                          generator, bound)
     for path, idx in by_path.items():
         got = parsed[path]
         if isinstance(got, str):

@@ -267,6 +267,9 @@ class FilePlanner:
                 else:
                     unsafe.append("the iterator and its consumer run in the worker thread, their arguments "
                                   "evaluated there, not before the call")
+            bound = self._loop_bound(f)
+            if bound:
+                return _none(plan, bound)
             plan.build, plan.needs = self._offload_builder(offloader, target, lazy=bool(lazy), consumed=target is not call)
             if direct and any(s.startswith("sqlite3.") for s in direct):
                 unsafe.append("sqlite3 objects may only be used in the thread that created them")
@@ -401,6 +404,21 @@ class FilePlanner:
         if "decorated" in kinds:
             return "decorated"
         return "plain" in kinds
+
+    def _loop_bound(self, f: Finding) -> str:
+        """Why the callee must stay on the loop's thread, or "".  Every project function
+        of a chain runs in the worker once the boundary is offloaded: one that schedules
+        on the loop (`loop.call_soon`, `create_task`, Home Assistant's `async_*` methods,
+        a `@callback`) would then do so from another thread, which these APIs forbid."""
+        for chain in f.chains:
+            for hop in chain.hops[1:]:
+                found = self.options.loop_bound(hop.function)
+                if found:
+                    name = hop.function.rsplit(".", 1)[-1]
+                    blocking = chain.hops[-1].callee
+                    return (f"`{name}` {found}, which must run on the event loop's thread: offload only the "
+                            f"blocking call inside it (`{blocking}`)")
+        return ""
 
     def _consumer(self, call: cst.Call) -> cst.Call | None:
         arg = self.parents.get(call)
@@ -587,11 +605,14 @@ class FilePlanner:
 @dataclass(slots=True)
 class PlanOptions:
     """What planning needs beyond the file: the configured offloader, the project's
-    async library, and whether a function (by qualified name) is a generator."""
+    async library, whether a function (by qualified name) is a generator, and whether
+    it uses an API bound to the loop's thread."""
 
     offloader: str = "auto"
     project_library: str = "asyncio"
     generator: Callable[[str], str | None] = lambda q: None
+    # qualified name -> what in that function must run on the loop's thread (see loop_bound)
+    loop_bound: Callable[[str], str | None] = lambda q: None
 
 
 # ---------------------------------------------------------------------- helpers -----
@@ -754,6 +775,54 @@ def generator_kind(tree: ast.Module, line: int) -> str | None:
                 return None
             return "decorated" if node.decorator_list else "plain"
     return None
+
+
+# methods and functions that only the thread running the event loop may call: asyncio's
+# loop and task API is not thread-safe (the `*_threadsafe` ones are, and are not listed),
+# and `get_running_loop()` raises in a worker thread
+_LOOP_ONLY = frozenset({"call_soon", "call_later", "call_at", "create_task", "ensure_future", "create_future",
+                        "add_reader", "add_writer", "remove_reader", "remove_writer", "add_signal_handler",
+                        "get_running_loop"})
+
+
+def loop_bound(tree: ast.Module, line: int) -> str | None:
+    """What makes the sync function defined at `line` of `tree` loop-bound, or None: a
+    Home Assistant `@callback` decorator (the framework runs those only in the loop), or
+    a call to one of `_LOOP_ONLY` or to an `async_*` function.  A sync function cannot
+    await, so an `async_*` call in it either is a loop-only `@callback` (Home Assistant's
+    convention for `hass.async_create_task`, `entity.async_write_ha_state`...) or makes
+    a coroutine to schedule on the loop: either way, not from a worker thread."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef) and node.lineno == line:
+            break
+    else:
+        return None
+    for dec in node.decorator_list:
+        name = _ast_name(dec)
+        if name == "callback" and _imports_from(tree, "homeassistant", "callback"):
+            return "is a Home Assistant `@callback`"
+    stack: list[ast.AST] = list(node.body)
+    while stack:
+        n = stack.pop()
+        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            continue  # defined here, run later (or elsewhere)
+        if isinstance(n, ast.Call):
+            name = _ast_name(n.func)
+            if name in _LOOP_ONLY or name.startswith("async_"):
+                return f"calls `{_short(ast.unparse(n.func))}()` (line {n.lineno})"
+        stack.extend(ast.iter_child_nodes(n))
+    return None
+
+
+def _ast_name(node: ast.expr) -> str:
+    if isinstance(node, ast.Call):
+        node = node.func
+    return node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name) else ""
+
+
+def _imports_from(tree: ast.Module, package: str, name: str) -> bool:
+    return any(isinstance(s, ast.ImportFrom) and (s.module or "").split(".")[0] == package
+               and any(a.name == name for a in s.names) for s in tree.body)
 
 
 def _yields(func: ast.FunctionDef) -> bool:
