@@ -778,11 +778,11 @@ def generator_kind(tree: ast.Module, line: int) -> str | None:
 
 
 # methods and functions that only the thread running the event loop may call: asyncio's
-# loop and task API is not thread-safe (the `*_threadsafe` ones are, and are not listed),
-# and `get_running_loop()` raises in a worker thread
+# loop and task API is not thread-safe (the `*_threadsafe` ones are, and are not listed).
+# Not `get_running_loop()`: code calls it to ask whether a loop runs (and falls back to
+# `asyncio.run` in a worker thread, where it raises), so it binds nothing by itself.
 _LOOP_ONLY = frozenset({"call_soon", "call_later", "call_at", "create_task", "ensure_future", "create_future",
-                        "add_reader", "add_writer", "remove_reader", "remove_writer", "add_signal_handler",
-                        "get_running_loop"})
+                        "add_reader", "add_writer", "remove_reader", "remove_writer", "add_signal_handler"})
 
 
 def loop_bound(tree: ast.Module, line: int) -> str | None:
