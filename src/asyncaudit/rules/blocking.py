@@ -241,7 +241,9 @@ arguments are still evaluated once on the loop; unsafe (`--unsafe-fixes` only) i
 `with` that holds a lock or file, when the arguments await, beside tasks that share its
 names, and in a sync loop callback (the work is only scheduled with
 `loop.run_in_executor`). No fix where `await` is not legal (lambda, generator
-expression) or when the result is a file or context manager used on the loop.
+expression), when the result is a file or context manager used on the loop, or when a
+project function the offloaded call runs must stay on the loop's thread (it calls
+`loop.call_soon`, `create_task`, a Home Assistant `async_*` method, or is a `@callback`).
 {fix_note}"""
 
 _FIX_NOTES = {  # what the fix does differently for the category, a paragraph of its own
