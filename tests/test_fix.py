@@ -324,9 +324,11 @@ def test_hass_offloader_without_hass_in_scope_is_no_fix() -> None:
     ("from homeassistant.core import callback\n@callback\ndef f(p):\n    return p.read_text()\n",
      "is a Home Assistant `@callback`"),
     ("def f(loop, p):\n    loop.call_later(1, print)\n", "calls `loop.call_later()` (line 2)"),
-    ("def f(self):\n    self.async_write_ha_state()\n", "calls `self.async_write_ha_state()` (line 2)"),
+    ("import homeassistant.core\ndef f(self):\n    self.async_write_ha_state()\n",
+     "calls `self.async_write_ha_state()` (line 3)"),
+    ("def f(engine):\n    return async_sessionmaker(engine)\n", None),  # the convention is Home Assistant's
     ("def f(loop, p):\n    loop.call_soon_threadsafe(print)\n", None),  # made for worker threads
-    ("def callback(f):\n    return f\n@callback\ndef f(p):\n    return p.read_text()\n", None),  # not HA's
+    ("def callback(f):\n    return f\n@callback\ndef f(p):\n    return p.read_text()\n", None),  # no HA here
     ("import asyncio\ndef f(p):\n    try:\n        asyncio.get_running_loop()\n    except RuntimeError:\n"
      "        return asyncio.run(g(p))\n    return p.read_text()\n", None),  # a probe, not a use of the loop
     ("def f(hass):\n    def later():\n        hass.async_create_task(g())\n    return later\n", None),

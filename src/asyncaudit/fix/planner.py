@@ -787,19 +787,19 @@ _LOOP_ONLY = frozenset({"call_soon", "call_later", "call_at", "create_task", "en
 
 def loop_bound(tree: ast.Module, line: int) -> str | None:
     """What makes the sync function defined at `line` of `tree` loop-bound, or None: a
-    Home Assistant `@callback` decorator (the framework runs those only in the loop), or
-    a call to one of `_LOOP_ONLY` or to an `async_*` function.  A sync function cannot
-    await, so an `async_*` call in it either is a loop-only `@callback` (Home Assistant's
-    convention for `hass.async_create_task`, `entity.async_write_ha_state`...) or makes
-    a coroutine to schedule on the loop: either way, not from a worker thread."""
+    call to one of `_LOOP_ONLY`, or in a Home Assistant module a `@callback` decorator
+    or a call to an `async_*` function.  Home Assistant's convention is that a sync
+    `async_*` function (`hass.async_create_task`, `entity.async_write_ha_state`...) runs
+    only in the loop; elsewhere the prefix promises nothing (SQLAlchemy's
+    `async_sessionmaker` is a plain constructor)."""
     for node in ast.walk(tree):
         if isinstance(node, ast.FunctionDef) and node.lineno == line:
             break
     else:
         return None
+    hass = _imports_from(tree, "homeassistant")
     for dec in node.decorator_list:
-        name = _ast_name(dec)
-        if name == "callback" and _imports_from(tree, "homeassistant", "callback"):
+        if hass and _ast_name(dec) == "callback":
             return "is a Home Assistant `@callback`"
     stack: list[ast.AST] = list(node.body)
     while stack:
@@ -808,7 +808,7 @@ def loop_bound(tree: ast.Module, line: int) -> str | None:
             continue  # defined here, run later (or elsewhere)
         if isinstance(n, ast.Call):
             name = _ast_name(n.func)
-            if name in _LOOP_ONLY or name.startswith("async_"):
+            if name in _LOOP_ONLY or (hass and name.startswith("async_")):
                 return f"calls `{_short(ast.unparse(n.func))}()` (line {n.lineno})"
         stack.extend(ast.iter_child_nodes(n))
     return None
@@ -820,9 +820,11 @@ def _ast_name(node: ast.expr) -> str:
     return node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name) else ""
 
 
-def _imports_from(tree: ast.Module, package: str, name: str) -> bool:
-    return any(isinstance(s, ast.ImportFrom) and (s.module or "").split(".")[0] == package
-               and any(a.name == name for a in s.names) for s in tree.body)
+def _imports_from(tree: ast.Module, package: str) -> bool:
+    """The module imports from `package` at its top level."""
+    return any(isinstance(s, ast.ImportFrom) and s.level == 0 and (s.module or "").split(".")[0] == package
+               or isinstance(s, ast.Import) and any(a.name.split(".")[0] == package for a in s.names)
+               for s in tree.body)
 
 
 def _yields(func: ast.FunctionDef) -> bool:
