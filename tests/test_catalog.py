@@ -12,7 +12,7 @@ from types import ModuleType
 import pytest
 
 from asyncaudit.catalog import FUNCTION_RETURNS, SINKS, TYPES
-from asyncaudit.catalog.blocking import NOT_SINKS
+from asyncaudit.catalog.blocking import METHOD_FAMILIES, NOT_SINKS
 from asyncaudit.catalog.runtime import C_TYPE, INDIRECT, PATCH_VALUES, SETATTR, availability
 from asyncaudit.catalog.sinks import cloud, data, db, http, llm, stdlib
 
@@ -243,3 +243,25 @@ def test_floor_of_trusted_tools(source: str) -> None:
 
 def test_not_sinks_are_not_sinks() -> None:
     assert not [n for n in NOT_SINKS if _covered(n)]
+
+
+@pytest.mark.parametrize("owner", sorted(METHOD_FAMILIES))
+def test_method_family_owner_is_a_known_type(owner: str) -> None:
+    # a family is reached through a typed receiver: its owner must be a KnownType, and no
+    # method it calls local may be written as a sink (SINKS would win over the family)
+    family = METHOD_FAMILIES[owner]
+    assert owner in TYPES, f"{owner}: add it to catalog.types.TYPES so receivers can be typed"
+    assert not [m for m in family.local if f"{owner}.{m}" in SINKS]
+
+
+def test_method_family_sinks() -> None:
+    boto = METHOD_FAMILIES["botocore.client.BaseClient"]
+    got = boto.sink("initiate_auth")
+    assert got is not None and (got.qualname, got.category) == (
+        "botocore.client.BaseClient.initiate_auth", "network")
+    assert got.patch == INDIRECT  # operations are generated per service at run time
+    assert boto.sink("generate_presigned_url") is None
+    assert boto.sink("get_paginator") is None
+    assert boto.sink("_make_api_call") is None
+    assert boto.sink("__enter__") is None
+

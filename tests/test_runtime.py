@@ -114,6 +114,21 @@ def test_nonblocking_arguments_from_the_catalog_do_not_count() -> None:
     assert _sinks(d).get("threading.Event.wait") == 1
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="fcntl is Unix-only")
+def test_nonblocking_flags_from_the_catalog_do_not_count(tmp_path: pathlib.Path) -> None:
+    import fcntl
+
+    async def main() -> None:
+        with open(tmp_path / "lock", "w") as fh:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)  # AnyFlag: fails instead of waiting
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+            fcntl.flock(fh.fileno(), fcntl.LOCK_SH)
+
+    with Detector() as d:
+        asyncio.run(main())
+    assert _sinks(d).get("fcntl.flock") == 1
+
+
 def test_patches_are_restored_and_the_hook_goes_quiet(tmp_path: pathlib.Path) -> None:
     originals = (os.stat, os.path.exists, pathlib.Path.exists, time.sleep)
     d = Detector()

@@ -22,10 +22,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from asyncaudit.catalog import CATEGORIES
-from asyncaudit.catalog.blocking import LOOP, NONBLOCKING_ARGS
+from asyncaudit.catalog.blocking import LOOP, NONBLOCKING_ARGS, AnyFlag, Given
 from asyncaudit.catalog.async_io import async_io_category
 from asyncaudit.catalog.loop import LOOP_CALLBACK_BASES
-from asyncaudit.facts import CALL, Func, Site, expr_text, last_name
+from asyncaudit.facts import CALL, Expr, Func, ModuleFacts, Site, expr_text, last_name
 from asyncaudit.model import Chain, CompliantSite, Finding, Hop, Location, Severity
 from asyncaudit.resolve import Program, Resolution, Target
 from asyncaudit.severity import assess, context_of
@@ -77,24 +77,59 @@ def _site_sink(program: Program, site: Site, res: Resolution, func: Func) -> lis
         cat = program.sinks[s].category
         if cat == "file" and t.how == "call" and program.reads_memory(site, func):
             continue
-        if t.how == "call" and _nonblocking_call(s, site, func):
+        if t.how == "call" and _nonblocking_call(program, s, site, func):
             continue
         out.append((cat, s))
     return out
 
 
-def _nonblocking_call(sink: str, site: Site, func: Func) -> bool:
-    """`executor.shutdown(wait=False)`, `q.get(block=False)`, a method of a socket this
-    function made non-blocking: the catalogued API, called so that it returns at once."""
+def _nonblocking_call(program: Program, sink: str, site: Site, func: Func) -> bool:
+    """`executor.shutdown(wait=False)`, `q.get(block=False)`, `flock(fd, LOCK_EX | LOCK_NB)`,
+    `Connection(host, config=cfg)`, a method of a socket this function made non-blocking:
+    the catalogued API, called so that it returns at once."""
     if sink.startswith("socket.socket.") and site.callee[0] == "a" and site.callee[1][0] == "n" \
             and site.callee[1][1] in func.nonblocking:
         return True
     for keyword, position, value in NONBLOCKING_ARGS.get(sink, ()):
         given = next((e for k, e in site.kwargs if k == keyword), None)
-        if given is None and position < len(site.args):
+        if given is None and position is not None and position < len(site.args):
             given = site.args[position]
-        if given is not None and given[0] == "k" and given[1] == value and type(given[1]) is type(value):
+        if given is None:
+            continue
+        if isinstance(value, Given):
+            if not (given[0] == "k" and given[1] is None):
+                return True
+        elif isinstance(value, AnyFlag):
+            if _has_flag(program, given, func, program.modules[func.module], value.names):
+                return True
+        elif given[0] == "k" and given[1] == value and type(given[1]) is type(value):
             return True
+    return False
+
+
+def _has_flag(program: Program, e: Expr, func: Func | None, mod: ModuleFacts, names: frozenset[str],
+              depth: int = 0) -> bool:
+    """Whether constants `a | b | ...` include one of `names`, on every value `e` may have
+    (each branch of `x if c else y`, each assignment of a local or module constant).  A
+    parameter, or anything else, may be any value: no."""
+    if depth > 4:
+        return False
+    tag = e[0]
+    if tag == "b" and e[1] == "|":
+        return any(_has_flag(program, side, func, mod, names, depth + 1) for side in (e[2], e[3]))
+    if tag == "u":
+        return all(_has_flag(program, alt, func, mod, names, depth + 1) for alt in e[1])
+    if tag == "n":
+        if func is not None and any(p.name == e[1] for p in func.params):
+            return False
+        if func is not None and e[1] in func.locals:
+            scope, bound = func, func.locals[e[1]]
+        else:
+            scope, bound = None, mod.globals.get(e[1], ())
+        if bound:
+            return all(_has_flag(program, b, scope, mod, names, depth + 1) for b in bound)
+    if tag in ("n", "a"):
+        return any(v[0] == "x" and v[1] in names for v in program.values(e, func, mod))
     return False
 
 

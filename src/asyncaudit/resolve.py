@@ -28,7 +28,7 @@ from typing import NamedTuple
 
 from asyncaudit.catalog import FUNCTION_RETURNS, MODULE_ALIASES, SINKS, TYPES
 from asyncaudit.catalog.async_io import async_io_category
-from asyncaudit.catalog.blocking import PROPERTY_SINKS, Sink
+from asyncaudit.catalog.blocking import METHOD_FAMILIES, PROPERTY_SINKS, Sink
 from asyncaudit.catalog.types import KEYWORD_RETURNS
 from asyncaudit.catalog.loop import LOOP_DECORATORS, LOOP_RUNNERS, OFFLOADERS, REGISTRARS, CallableSlot
 from asyncaudit.model import Severity
@@ -848,6 +848,10 @@ class Program:
             for b in _type_bases(owner):
                 q = f"{b}.{meth}"
                 if q in self.sinks:
+                    return q
+                family = METHOD_FAMILIES.get(b)  # every method but the local ones (boto3)
+                if family is not None and (found := family.sink(meth)) is not None:
+                    self.sinks[q] = found
                     return q
         return None
 

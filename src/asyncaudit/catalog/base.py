@@ -51,6 +51,59 @@ class Sink:
     platform: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class MethodFamily:
+    """Every public method of `owner` (and of its subtypes) is a sink of `category`,
+    except the `local` ones: a client whose operations are generated at run time from a
+    service model (botocore) or are too many to list, each one request to the service.
+
+    A name starting with `_` is never an operation.  `sink("initiate_auth")` is the
+    `Sink` of `owner.initiate_auth`; the analysis reports it under that name.
+    """
+
+    owner: str
+    category: str
+    local: frozenset[str]
+    alternative: str = ""
+
+    def sink(self, method: str) -> Sink | None:
+        """The sink `owner.method` is, or None for a local or private method."""
+        if method.startswith("_") or method in self.local:
+            return None
+        name = f"{self.owner}.{method}"
+        return Sink(name, self.category, self.alternative, patch_kind(name), *availability(name))
+
+
+@dataclass(frozen=True, slots=True)
+class AnyFlag:
+    """A `NONBLOCKING_ARGS` value written as named constants joined with `|`: the call
+    returns at once when any of `names` is among them (`fcntl.LOCK_EX | fcntl.LOCK_NB`,
+    `fcntl.LOCK_UN`, `os.WNOHANG`).  Names are canonical qualnames of module constants."""
+
+    names: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Given:
+    """A `NONBLOCKING_ARGS` value matching any argument but the literal `None`: a
+    constructor that reads its configuration files only when it is not handed a
+    configuration (`fabric.Connection(host, config=cfg)`).  A parameter, a computed value,
+    anything passed counts as given."""
+
+
+GIVEN = Given()
+
+
+def any_flag(*names: str) -> AnyFlag:
+    """An `AnyFlag` of the given constant names."""
+    return AnyFlag(frozenset(names))
+
+
+def family(owner: str, category: str, local: str, *, alternative: str = "") -> MethodFamily:
+    """A `MethodFamily`; `local` is a whitespace-separated list of method names."""
+    return MethodFamily(owner, category, frozenset(local.split()), alternative)
+
+
 def sinks(category: str, *names: str, alternative: str = "") -> list[Sink]:
     """A `Sink` of `category` for every name, with its run-time facts."""
     return [Sink(n, category, alternative, patch_kind(n), *availability(n)) for n in names]

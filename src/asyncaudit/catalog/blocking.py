@@ -24,6 +24,8 @@ Conventions used below:
 * `<type>.__iter__` / `<type>.__next__` are sinks of iterating an instance (reading a
   file line by line, paging a cursor).
 * `<type>.__call__` is the sink of calling an instance (`xmlrpc` proxies, gRPC stubs).
+* A type in `METHOD_FAMILIES` has every public method as a sink but the local ones it
+  lists (boto3 clients, whose operations are generated at run time).
 * A name in `PROPERTY_SINKS` blocks when the attribute is read (`resp.content` of a
   streamed response): a property, not a method.
 * `<type>@<state>` is the same run-time type in a state that makes more of its methods
@@ -36,11 +38,12 @@ Conventions used below:
 
 from __future__ import annotations
 
-from asyncaudit.catalog.base import LOOP, Category, Sink, each, on
+from asyncaudit.catalog.base import GIVEN, LOOP, AnyFlag, Category, Given, MethodFamily, Sink, any_flag, each, on
 from asyncaudit.catalog.sinks import cloud, data, db, http, llm, stdlib
 from asyncaudit.model import Severity
 
-__all__ = ["CATEGORIES", "LOOP", "NONBLOCKING_ARGS", "PROPERTY_SINKS", "SINKS", "Category", "Sink"]
+__all__ = ["CATEGORIES", "LOOP", "METHOD_FAMILIES", "NONBLOCKING_ARGS", "PROPERTY_SINKS", "SINKS",
+           "AnyFlag", "Category", "Given", "MethodFamily", "Sink"]
 
 CATEGORIES: dict[str, Category] = {
     c.key: c
@@ -81,6 +84,12 @@ SINKS: dict[str, Sink] = {
     for s in (*stdlib.SINKS, *http.SINKS, *db.SINKS, *llm.SINKS, *cloud.SINKS, *data.SINKS)
 }
 
+# Types every public method of which is a sink, except the local ones each names (see
+# `base.MethodFamily`): generated clients whose operations cannot be listed.  A method
+# written in `SINKS` wins over its family; the analysis reports a family's sink as
+# `<owner>.<method>` (`botocore.client.BaseClient.initiate_auth`).
+METHOD_FAMILIES: dict[str, MethodFamily] = {f.owner: f for f in (*http.FAMILIES, *cloud.FAMILIES)}
+
 # Sinks reached by reading an attribute rather than calling it.
 PROPERTY_SINKS: frozenset[str] = frozenset({
     # (urllib3's `HTTPResponse.data` is left out: `.data` is among the most common
@@ -91,9 +100,20 @@ PROPERTY_SINKS: frozenset[str] = frozenset({
 })
 
 # Sinks that do not block when called with one of these arguments: (keyword, position
-# among the arguments after self, value).  `executor.shutdown(wait=False)` returns at once;
-# `lock.acquire(False)` / `queue.get(block=False)` never wait.
-NONBLOCKING_ARGS: dict[str, tuple[tuple[str, int, object], ...]] = {
+# among the arguments after self, or None for a keyword-only one, value).  A value is a
+# literal (`executor.shutdown(wait=False)` returns at once; `lock.acquire(False)` /
+# `queue.get(block=False)` never wait; a zero timeout polls), an `AnyFlag`: constants
+# joined with `|`, of which one makes the call return at once (`fcntl.flock(fd,
+# fcntl.LOCK_EX | fcntl.LOCK_NB)` fails instead of waiting, `LOCK_UN` releases;
+# `os.waitpid(pid, os.WNOHANG)` polls), where an argument that cannot be read (a
+# parameter, a computed value) blocks; or `GIVEN`, any argument but a literal None:
+# Fabric / Invoke read their config files only when not handed a config, and a
+# `lazy=True` config loads none until asked (fabric's own `Config` reads `lazy` from its
+# keywords only).
+_NO_WAIT_LOCK = any_flag("fcntl.LOCK_NB", "fcntl.LOCK_UN")
+_WNOHANG = any_flag("os.WNOHANG")
+_ZERO_TIMEOUT = (0, 0.0)
+NONBLOCKING_ARGS: dict[str, tuple[tuple[str, int | None, object], ...]] = {
     "concurrent.futures.Executor.shutdown": (("wait", 0, False),),
     "threading.Lock.acquire": (("blocking", 0, False), ("timeout", 1, 0)),
     "threading.RLock.acquire": (("blocking", 0, False), ("timeout", 1, 0)),
@@ -103,6 +123,20 @@ NONBLOCKING_ARGS: dict[str, tuple[tuple[str, int, object], ...]] = {
     "queue.Queue.get": (("block", 0, False), ("timeout", 1, 0)),
     "queue.SimpleQueue.get": (("block", 0, False), ("timeout", 1, 0)),
     "concurrent.futures.Future.result": (("timeout", 0, 0),),
+    "fcntl.flock": (("operation", 1, _NO_WAIT_LOCK),),
+    "fcntl.lockf": (("cmd", 1, _NO_WAIT_LOCK),),
+    "os.waitpid": (("options", 1, _WNOHANG),),
+    "os.wait3": (("options", 0, _WNOHANG),),
+    "os.wait4": (("options", 1, _WNOHANG),),
+    "os.waitid": (("options", 2, _WNOHANG),),
+    "select.select": tuple(("timeout", 3, t) for t in _ZERO_TIMEOUT),
+    "select.poll.poll": tuple(("timeout", 0, t) for t in _ZERO_TIMEOUT),
+    "select.epoll.poll": tuple(("timeout", 0, t) for t in _ZERO_TIMEOUT),
+    "selectors.BaseSelector.select": tuple(("timeout", 0, t) for t in _ZERO_TIMEOUT),
+    "fabric.Connection": (("config", 3, GIVEN),),
+    "invoke.Context": (("config", 0, GIVEN),),
+    "invoke.Config": (("lazy", 6, True),),
+    "fabric.Config": (("lazy", None, True),),
 }
 
 

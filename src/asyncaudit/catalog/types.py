@@ -629,7 +629,11 @@ TYPES: dict[str, KnownType] = {
         KnownType("botocore.paginate.PageIterator", methods={"__iter__": _DICT}),
         KnownType("botocore.waiter.Waiter"),
         # Resource objects are generated from JSON models: no static methods are known.
-        KnownType("boto3.resources.base.ServiceResource"),
+        # `resource.meta.client` is the resource's low-level client.
+        KnownType("boto3.resources.base.ServiceResource",
+                  attributes={"meta": "boto3.resources.base.ResourceMeta"}),
+        KnownType("boto3.resources.base.ResourceMeta",
+                  attributes={"client": "botocore.client.BaseClient"}),
         KnownType("boto3.s3.transfer.S3Transfer"),
 
         # ------------------------------------------------------------ Google Cloud ---
@@ -669,21 +673,36 @@ TYPES: dict[str, KnownType] = {
         KnownType("paramiko.SSHClient",
                   methods={"open_sftp": "paramiko.SFTPClient", "get_transport": "paramiko.Transport",
                            "invoke_shell": "paramiko.Channel",
-                           "exec_command": _tuple("paramiko.ChannelFile", "paramiko.ChannelFile",
-                                                  "paramiko.ChannelFile")}),
-        KnownType("paramiko.Transport",
-                  methods=_ret("paramiko.Channel", "open_session open_channel accept")
+                           "exec_command": _tuple("paramiko.ChannelStdinFile", "paramiko.ChannelFile",
+                                                  "paramiko.ChannelStderrFile")}),
+        # A Transport is the thread that reads the socket: `join()` waits for it.
+        KnownType("paramiko.Transport", bases=("threading.Thread",),
+                  methods=_ret("paramiko.Channel", "open_session open_channel accept "
+                                                   "open_x11_channel open_forward_agent_channel "
+                                                   "open_forwarded_tcpip_channel")
                   | {"open_sftp_client": "paramiko.SFTPClient"}),
         KnownType("paramiko.Channel", methods={"makefile": "paramiko.ChannelFile",
-                                               "makefile_stderr": "paramiko.ChannelFile"}),
+                                               "makefile_stderr": "paramiko.ChannelStderrFile",
+                                               "makefile_stdin": "paramiko.ChannelStdinFile",
+                                               "get_transport": "paramiko.Transport"}),
         KnownType("paramiko.ChannelFile", methods=_BYTES_READS),
         KnownType("paramiko.ChannelStdinFile", bases=("paramiko.ChannelFile",)),
         KnownType("paramiko.ChannelStderrFile", bases=("paramiko.ChannelFile",)),
         KnownType("paramiko.SFTPClient",
                   methods={"open": "paramiko.SFTPFile", "file": "paramiko.SFTPFile",
-                           "from_transport": "paramiko.SFTPClient", "listdir": _list(_STR)}),
+                           "from_transport": "paramiko.SFTPClient", "listdir": _list(_STR),
+                           "get_channel": "paramiko.Channel"}),
         KnownType("paramiko.SFTP", bases=("paramiko.SFTPClient",)),
         KnownType("paramiko.SFTPFile", methods=_BYTES_READS),
+        # Fabric: a Connection wraps an SSHClient; `sftp()` is paramiko's SFTPClient.
+        KnownType("invoke.Context"),
+        KnownType("fabric.Connection", bases=("invoke.Context",),
+                  methods={"sftp": "paramiko.SFTPClient", "create_session": "paramiko.Channel"},
+                  attributes={"client": "paramiko.SSHClient", "transport": "paramiko.Transport"}),
+        KnownType("fabric.Group"),
+        KnownType("fabric.SerialGroup", bases=("fabric.Group",)),
+        KnownType("fabric.ThreadingGroup", bases=("fabric.Group",)),
+        KnownType("fabric.transfer.Transfer"),
 
         # ------------------------------------------------------------ docker ---------
         KnownType("docker.DockerClient",
@@ -1174,6 +1193,11 @@ MODULE_ALIASES: dict[str, str] = {
     "paramiko.channel": "paramiko",
     "paramiko.sftp_client": "paramiko",
     "paramiko.sftp_file": "paramiko",
+    "fabric.connection": "fabric",
+    "fabric.config": "fabric",
+    "fabric.group": "fabric",
+    "invoke.context": "invoke",
+    "invoke.config": "invoke",
     # databases
     "redis.client": "redis",
     "redis.cluster": "redis",

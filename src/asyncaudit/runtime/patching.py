@@ -32,7 +32,7 @@ from types import BuiltinFunctionType, FunctionType, ModuleType
 from typing import Any
 
 from asyncaudit.catalog import SINKS
-from asyncaudit.catalog.blocking import NONBLOCKING_ARGS
+from asyncaudit.catalog.blocking import NONBLOCKING_ARGS, AnyFlag, Given
 from asyncaudit.catalog.runtime import SETATTR
 from asyncaudit.catalog.types import MODULE_ALIASES
 from asyncaudit.runtime.events import IMPORTS_BY_NAME, covered
@@ -137,15 +137,32 @@ def _nonblocking_args(sink: str, is_method: bool) -> Callable[[tuple[Any, ...], 
         for keyword, pos, value in spec:
             if keyword in kwargs:
                 got = kwargs[keyword]
-            elif len(args) > pos + offset:
+            elif pos is not None and len(args) > pos + offset:
                 got = args[pos + offset]
             else:
                 continue
-            if got == value and type(got) is type(value):
+            if isinstance(value, Given):
+                if got is not None:
+                    return True
+            elif isinstance(value, AnyFlag):
+                if isinstance(got, int) and got & _flag_mask(value):
+                    return True
+            elif got == value and type(got) is type(value):
                 return True
         return False
 
     return test
+
+
+def _flag_mask(flag: AnyFlag) -> int:
+    """The run-time value of an `AnyFlag`'s constants (`fcntl.LOCK_NB | fcntl.LOCK_UN`), from
+    their modules if imported (a call of `fcntl.flock` means `fcntl` is)."""
+    mask = 0
+    for name in flag.names:
+        module, _, const = name.rpartition(".")
+        got = getattr(sys.modules.get(module), const, 0)
+        mask |= got if isinstance(got, int) else 0
+    return mask
 
 
 def _make_wrapper(sink: str, original: Any, record: Record, enabled: Enabled, inside: Any,

@@ -6,7 +6,8 @@ says what belongs here and the naming conventions).
 
 from __future__ import annotations
 
-from asyncaudit.catalog.base import Sink
+from asyncaudit.catalog.base import MethodFamily, Sink
+from asyncaudit.catalog.base import family as _family
 from asyncaudit.catalog.base import each as _each
 from asyncaudit.catalog.base import on as _on
 from asyncaudit.catalog.base import sinks as _sinks
@@ -18,28 +19,23 @@ attach commit diff exec_run export get_archive kill logs pause put_archive reloa
 resize restart start stats stop top unpause update wait
 """
 
-# boto3 / botocore service clients are generated at run time: `boto3.client("s3")` has no
-# static type, so only the operations below, called on a value known to be a
-# `botocore.client.BaseClient` (see types.FUNCTION_RETURNS), are recognised.  Every
-# operation of a service client is one HTTPS request; `generate_presigned_url`,
-# `generate_presigned_post`, `get_paginator`, `get_waiter`, `can_paginate` are local.
-_BOTO_OPERATIONS = """
-get_object put_object delete_object delete_objects head_object copy_object list_objects
-list_objects_v2 list_buckets create_bucket delete_bucket head_bucket get_bucket_location
-create_multipart_upload upload_part complete_multipart_upload abort_multipart_upload
-upload_file download_file upload_fileobj download_fileobj copy
-get_item put_item update_item delete_item query scan batch_get_item batch_write_item
-transact_get_items transact_write_items describe_table create_table delete_table list_tables
-send_message send_message_batch receive_message delete_message delete_message_batch
-get_queue_url change_message_visibility publish publish_batch invoke
-get_secret_value put_secret_value get_parameter get_parameters get_parameters_by_path
-put_parameter assume_role get_caller_identity describe_instances start_instances
-stop_instances run_instances terminate_instances put_record put_records get_records
-get_shard_iterator put_events start_execution describe_execution put_metric_data
-put_log_events filter_log_events get_log_events start_query get_query_results encrypt
-decrypt generate_data_key sign verify invoke_model invoke_model_with_response_stream converse
-converse_stream retrieve retrieve_and_generate send_email send_raw_email
-"""
+# boto3 / botocore service clients are generated at run time from the service model:
+# `boto3.client("cognito-idp")` has no static type, and its operations
+# (`initiate_auth`, `get_object`, ...) are thousands across services.  Every one is an
+# HTTPS request (`BaseClient._make_api_call`); boto3's injected S3 helpers
+# (`upload_file`, `download_fileobj`, `copy`, ...) transfer over HTTPS too.  The local
+# methods: request signing (`generate_presigned_url`/`_post`, RDS's
+# `generate_db_auth_token`, Aurora DSQL's `generate_db_connect_auth_token` /
+# `generate_db_connect_admin_auth_token`), building paginators and waiters,
+# `can_paginate`, `close` (drops the pooled connections) and the `meta` / `exceptions` /
+# `waiter_names` attributes.
+FAMILIES: tuple[MethodFamily, ...] = (
+    _family("botocore.client.BaseClient", "network",
+            "generate_presigned_url generate_presigned_post generate_db_auth_token "
+            "generate_db_connect_auth_token generate_db_connect_admin_auth_token "
+            "get_paginator get_waiter can_paginate close meta exceptions waiter_names",
+            alternative="aioboto3 / aiobotocore"),
+)
 
 SINKS: tuple[Sink, ...] = (
     # boto3 client/resource creation loads the service model JSON from disk.
@@ -47,10 +43,9 @@ SINKS: tuple[Sink, ...] = (
             "boto3.Session.resource", "botocore.session.Session.create_client",
             alternative="aioboto3 / aiobotocore"),
 
-    # boto3 / botocore (see _BOTO_OPERATIONS), paginators and waiters.
+    # boto3 / botocore paginators and waiters (client operations: FAMILIES).
     *_sinks(
         "network",
-        *_on("botocore.client.BaseClient", _BOTO_OPERATIONS),
         *_on("botocore.paginate.PageIterator", "__iter__ build_full_result search"),
         "botocore.waiter.Waiter.wait",
         *_on("boto3.s3.transfer.S3Transfer", "upload_file download_file"),
@@ -114,27 +109,64 @@ SINKS: tuple[Sink, ...] = (
              "tx_rollback close"),
         alternative="aio-pika",
     ),
-    # SSH / SFTP: paramiko.
+    # SSH / SFTP: paramiko.  Every message a client sends goes through
+    # `Transport._send_user_message`, which waits on an Event while keys are renegotiated
+    # and writes to the socket; most requests then wait for the reply (`_wait_for_event`,
+    # `completion_event`, SFTP `_request`).  `close()` sends a close message (Channel,
+    # SFTPClient: its channel; SFTPFile: flushes, then waits for CMD_CLOSE's reply) or
+    # stops the transport thread and joins it (Transport, SSHClient); `__exit__` is
+    # `ClosingContextManager.__exit__`, i.e. `close()`.  Local: `get_transport`,
+    # `makefile*`, `settimeout`, `*_ready`, `set_*` options, `SFTPClient.getcwd`.
     *_sinks(
         "network",
-        *_on("paramiko.SSHClient", "connect exec_command invoke_shell open_sftp"),
-        *_on("paramiko.Transport", "connect start_client start_server auth_password "
-                                   "auth_publickey open_session open_channel "
-                                   "open_sftp_client accept"),
-        *_on("paramiko.Channel", "recv recv_stderr send sendall send_stderr "
-                                 "exec_command invoke_shell recv_exit_status "
-                                 "get_pty"),
-        *_on("paramiko.ChannelFile", "read readline readlines write writelines flush "
+        *_on("paramiko.SSHClient", "connect exec_command invoke_shell open_sftp close __exit__"),
+        *_on("paramiko.Transport", "connect start_client start_server auth_none auth_password "
+                                   "auth_publickey auth_interactive auth_interactive_dumb "
+                                   "auth_gssapi_with_mic auth_gssapi_keyex open_session "
+                                   "open_channel open_x11_channel open_forward_agent_channel "
+                                   "open_forwarded_tcpip_channel open_sftp_client accept "
+                                   "request_port_forward cancel_port_forward global_request "
+                                   "send_ignore renegotiate_keys close __exit__"),
+        *_on("paramiko.Channel", "recv recv_stderr send sendall send_stderr sendall_stderr "
+                                 "exec_command invoke_shell invoke_subsystem recv_exit_status "
+                                 "get_pty resize_pty update_environment "
+                                 "set_environment_variable send_exit_status request_x11 "
+                                 "request_forward_agent shutdown shutdown_write close __exit__"),
+        *_on("paramiko.ChannelFile", "read readline readlines readinto write writelines flush "
                                      "__iter__ __next__"),
+        # A stdin file's `close` sends EOF (`shutdown_write`) after the flush; closing a
+        # read-side file (stdout, stderr) with nothing buffered sends nothing.
+        *_on("paramiko.ChannelStdinFile", "close __exit__"),
         "paramiko.SFTPClient.from_transport",
-        *_on("paramiko.SFTPClient", "get put getfo putfo open listdir listdir_attr "
+        *_on("paramiko.SFTPClient", "get put getfo putfo open file listdir listdir_attr "
                                     "listdir_iter remove unlink rename posix_rename mkdir "
                                     "rmdir stat lstat symlink chmod chown utime truncate "
-                                    "readlink normalize chdir"),
-        *_on("paramiko.SFTPFile", "read readline readlines write writelines flush stat "
-                                  "__iter__ __next__"),
+                                    "readlink normalize chdir close __exit__"),
+        # `prefetch()` stats the file first unless given its size; `readv` waits for the
+        # chunks; `check` is a round trip.
+        *_on("paramiko.SFTPFile", "read readline readlines readinto write writelines flush "
+                                  "stat chmod chown utime truncate check prefetch readv close "
+                                  "__exit__ __iter__ __next__"),
         alternative="asyncssh",
     ),
+    # Fabric (on paramiko) and Invoke.  `Connection.run/sudo/shell/sftp/create_session`
+    # open the SSH connection first (`@opens`); `get`/`put` are SFTP transfers; `close` /
+    # `__exit__` close SFTP and the SSHClient (`__enter__` returns self).  Creating a
+    # `Connection` without a `config=`, a `fabric.Config` or an `invoke.Config` /
+    # `invoke.Context` reads the SSH config files (`/etc/ssh/ssh_config`, `~/.ssh/config`)
+    # and Invoke's config files (`NONBLOCKING_ARGS`: a given config, `lazy=True`).
+    # `Connection.local` and `invoke.run` run a subprocess.
+    *_sinks(
+        "network",
+        *_on("fabric.Connection", "open open_gateway close __exit__ create_session run sudo "
+                                  "shell sftp get put"),
+        *_on("fabric.transfer.Transfer", "get put"),
+        *_on("fabric.Group", "run sudo get put close __exit__"),
+        alternative="asyncssh",
+    ),
+    *_sinks("file", "fabric.Connection", "fabric.Config", "invoke.Config", "invoke.Context"),
+    *_sinks("subprocess", "fabric.Connection.local", "invoke.run", "invoke.sudo",
+            *_on("invoke.Context", "run sudo")),
     # docker SDK.  `docker.from_env()` / `DockerClient()` query the daemon's API version.
     *_sinks(
         "network",

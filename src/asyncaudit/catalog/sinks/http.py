@@ -6,12 +6,22 @@ says what belongs here and the naming conventions).
 
 from __future__ import annotations
 
-from asyncaudit.catalog.base import Sink
+from asyncaudit.catalog.base import MethodFamily, Sink
 from asyncaudit.catalog.base import each as _each
+from asyncaudit.catalog.base import family as _family
 from asyncaudit.catalog.base import on as _on
 from asyncaudit.catalog.base import sinks as _sinks
 
 _HTTP_VERBS = "get post put patch delete head options request"
+
+# slack_sdk's WebClient has one method per Web API method (about 350, `chat_postMessage`,
+# `conversations_list`, ...), each a request through `api_call`.  Local: `chat_stream`
+# (returns a ChatStream that sends on `append`/`stop`), the static
+# `validate_slack_signature` and the `logger` property.
+FAMILIES: tuple[MethodFamily, ...] = (
+    _family("slack_sdk.WebClient", "network", "chat_stream validate_slack_signature logger",
+            alternative="slack_sdk.web.async_client.AsyncWebClient"),
+)
 
 SINKS: tuple[Sink, ...] = (
     # requests
@@ -66,6 +76,8 @@ SINKS: tuple[Sink, ...] = (
         "grpc.Future.result", "grpc.Future.exception",
         alternative="grpc.aio",
     ),
+    # The most used WebClient methods, named for the runtime wrapper (FAMILIES covers
+    # every method for the analysis).
     *_sinks(
         "network",
         *_on("slack_sdk.WebClient", "api_call chat_postMessage chat_update "
