@@ -265,3 +265,11 @@ def test_method_family_sinks() -> None:
     assert boto.sink("_make_api_call") is None
     assert boto.sink("__enter__") is None
 
+
+def test_abstract_file_types_are_typed_but_not_sinks() -> None:
+    # an annotated `f: TextIO` may be an io.StringIO: reading it is not a sink by itself
+    abstract = ("typing.TextIO", "typing.BinaryIO", "typing.IO", "io.IOBase", "io.TextIOBase",
+                "io.BufferedIOBase", "io.RawIOBase")
+    assert all(a in TYPES for a in abstract)
+    assert not [q for q in SINKS if q.rpartition(".")[0] in abstract]
+    assert TYPES["typing.TextIO"].methods["read"] == "builtins.str"

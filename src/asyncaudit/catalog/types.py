@@ -246,6 +246,20 @@ TYPES: dict[str, KnownType] = {
         KnownType(_BYTES_RW, methods=_BUFFERED_READS, attributes={"raw": "io.FileIO"}),
         KnownType("io.BufferedRWPair", methods=_BUFFERED_READS),
         KnownType("io.FileIO", methods=_BYTES_READS | {"readall": _BYTES}),
+        # The abstract file types of annotations (`f: TextIO`, `IO[bytes]`, `BinaryIO`,
+        # `io.TextIOBase`): what reading one gives, but no sinks.  An `io.StringIO` /
+        # `io.BytesIO` is one as much as an open file, so only the value the caller passes
+        # (an `open()` result) can say whether reading it touches the disk.
+        # (typing's classes have no `__iter__` at run time, so iterating one is not typed.)
+        KnownType("typing.TextIO", methods=_ret(_STR, "read readline") | {"readlines": _list(_STR)},
+                  attributes={"buffer": "typing.BinaryIO", "name": _STR}),
+        KnownType("typing.BinaryIO",
+                  methods=_ret(_BYTES, "read readline") | {"readlines": _list(_BYTES)}),
+        KnownType("typing.IO"),
+        KnownType("io.IOBase"),
+        KnownType("io.TextIOBase", methods=_TEXT_READS, attributes={"buffer": "io.BufferedIOBase"}),
+        KnownType("io.BufferedIOBase", methods=_BYTES_READS | {"read1": _BYTES}),
+        KnownType("io.RawIOBase", methods=_BYTES_READS | {"readall": _BYTES}),
         # In-memory streams: known so that nothing is inferred for them.  No sinks.
         KnownType("io.StringIO", methods=_TEXT_READS | {"getvalue": _STR}),
         KnownType("io.BytesIO", methods=_BYTES_READS | _ret(_BYTES, "read1 getvalue")),
