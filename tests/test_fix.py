@@ -227,7 +227,7 @@ def test_a_fix_that_would_not_compile_is_dropped(tmp_path: Path, monkeypatch: py
 
     monkeypatch.setattr(FilePlanner, "_plan_callback", wrong)
     code, out, err = _cli("--fix", src.name, capsys=capsys)
-    assert "callback.py:13: warning: fix dropped at 13:5: the result would not compile (SyntaxError: " in err
+    assert "callback.py:18: warning: fix dropped at 18:5: the result would not compile (SyntaxError: " in err
     text = src.read_text(encoding="utf-8")
     assert '    write_log(path, "tick\\n")  # FIX: unsafe' in text
     assert "    await asyncio.to_thread(write_log, path, 'x')" in text

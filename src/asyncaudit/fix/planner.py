@@ -305,6 +305,9 @@ class FilePlanner:
             return _none(plan, problem)
         if offloader.kind in ("anyio", "trio"):
             return _none(plan, f"a sync callback cannot schedule work with {offloader.kind}: make it async")
+        bound = self._loop_bound(f)  # scheduled on the executor, it would run in a worker all the same
+        if bound:
+            return _none(plan, bound)
         plan.build, plan.needs = self._schedule_builder(offloader, call)
         plan.applicability = UNSAFE
         plan.reason = ("a sync callback cannot await: the fix schedules the call on the executor without waiting "
