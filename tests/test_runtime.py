@@ -16,7 +16,7 @@ from asyncaudit.catalog import SINKS
 from asyncaudit.model import Chain, Finding, Hop, Location, Severity
 from asyncaudit.runtime.detector import Detector
 from asyncaudit.runtime.events import EVENTS, RAISED_BY, covered
-from asyncaudit.runtime.join import Project, RuntimeSite, attribute, join, match
+from asyncaudit.runtime.join import Project, RuntimeSite, attribute, join, match, matches
 from asyncaudit.runtime.patching import Patcher
 
 
@@ -238,9 +238,27 @@ def test_join_classifies(tmp_path: pathlib.Path) -> None:
     assert [f for f, _ in j.confirmed] == [confirmed]
     assert j.static_only == [unexercised]
     # line 6 is a static miss; line 3's fsmeta chain is one too (the finding reports file only)
-    assert [(s.location.line, s.categories, partial is not None) for s, partial in j.runtime_only] == [
-        (3, ("fsmeta",), True), (6, ("sleep",), False)]
+    assert [(s.location.line, s.categories, partial) for s, partial in j.runtime_only] == [
+        (3, ("fsmeta",), (confirmed,)), (6, ("sleep",), ())]
     assert j.counts() == {"confirmed": 1, "runtime_only": 2, "static_only": 1}
+
+
+def test_every_finding_reported_at_one_call_is_the_boundarys(tmp_path: pathlib.Path) -> None:
+    # `with tempfile.TemporaryDirectory() as d:` is two static findings at one location:
+    # the constructor (fsmeta) and its `__exit__` (dirwalk); a run seeing the mkdir
+    # confirms the fsmeta one, whichever of the two comes first
+    p = str(tmp_path / "a.py")
+    dirwalk, fsmeta = _finding(p, 3, 10, 40, "dirwalk"), _finding(p, 3, 10, 40, "fsmeta")
+    other = _finding(p, 3, 10, 20, "file")  # a call inside the first: not this boundary
+    assert matches([dirwalk, other, fsmeta], _loc(p, 3, 10, 40)) == [dirwalk, fsmeta]
+    j = join([dirwalk, fsmeta], [_site(p, 3, 10, 40, "fsmeta", "file")])
+    assert [f for f, _ in j.confirmed] == [fsmeta]
+    assert j.static_only == [dirwalk] and j.exercised == {id(dirwalk)}
+    # the file chain is still a miss; it names both findings at the boundary
+    assert [(s.categories, partial) for s, partial in j.runtime_only] == [(("file",), (dirwalk, fsmeta))]
+    # a finding another site confirms is not "exercised but blocking in another category"
+    j = join([dirwalk, fsmeta], [_site(p, 3, 10, 40, "fsmeta"), _site(p, 3, 10, 40, "dirwalk")])
+    assert [f for f, _ in j.confirmed] == [dirwalk, fsmeta] and not j.exercised and not j.runtime_only
 
 
 def test_attribute_builds_findings_at_the_boundary(tmp_path: pathlib.Path) -> None:

@@ -21,9 +21,12 @@ child, its executor shutdown).
 
 The join.  A runtime site is *confirmed* when a static finding's boundary is the same
 call (same file, the call's line within the finding's span; columns break ties) and
-shares one of its categories; its other categories are *runtime-only* chains.  A site
-without such a finding is *runtime-only* (a static miss); a static finding no site
-reached is *static-only* (not exercised).
+shares one of its categories; its other categories are *runtime-only* chains.  The static
+side may report one call several times, once per sink (`with TemporaryDirectory() as d:`
+is an AA109 for the constructor and an AA108 for `__exit__`, at one location): every
+finding tied for the best match is the boundary's, and each one sharing a category with
+the site is confirmed.  A site without such a finding is *runtime-only* (a static miss);
+a static finding no site reached is *static-only* (not exercised).
 """
 
 from __future__ import annotations
@@ -75,7 +78,9 @@ class Joined:
     """The three-way classification of one run."""
 
     confirmed: list[tuple[Finding, list[RuntimeSite]]] = field(default_factory=list)
-    runtime_only: list[tuple[RuntimeSite, Finding | None]] = field(default_factory=list)  # (site, partial match)
+    # (site, the static findings at its boundary: empty for a pure static miss, else the
+    # site's chains here are the categories none of them reports)
+    runtime_only: list[tuple[RuntimeSite, tuple[Finding, ...]]] = field(default_factory=list)
     static_only: list[Finding] = field(default_factory=list)
     exercised: set[int] = field(default_factory=set)  # id() of static-only findings whose boundary ran
 
@@ -348,16 +353,28 @@ def _span_score(f: Finding, loc: Location) -> tuple[int, int, int] | None:
     return (int(exact), int(s.line == loc.line and s.column == loc.column), -abs(s.column - loc.column))
 
 
-def match(findings: Sequence[Finding], site_location: Location,
-          by_path: Mapping[str, list[Finding]] | None = None) -> Finding | None:
-    """The static finding whose boundary is the call at `site_location`, if any."""
+def matches(findings: Sequence[Finding], site_location: Location,
+            by_path: Mapping[str, list[Finding]] | None = None) -> list[Finding]:
+    """The static findings whose boundary is the call at `site_location` (several when the
+    static side reports that call once per sink), in the findings' order; empty if none."""
     candidates = (by_path or _by_path(findings)).get(_real(site_location.path), [])
-    best: tuple[tuple[int, int, int], Finding] | None = None
+    best: tuple[int, int, int] | None = None
+    out: list[Finding] = []
     for f in candidates:
         score = _span_score(f, site_location)
-        if score is not None and (best is None or score > best[0]):
-            best = (score, f)
-    return best[1] if best else None
+        if score is None or (best is not None and score < best):
+            continue
+        if best is None or score > best:
+            best, out = score, []
+        out.append(f)
+    return out
+
+
+def match(findings: Sequence[Finding], site_location: Location,
+          by_path: Mapping[str, list[Finding]] | None = None) -> Finding | None:
+    """The first static finding whose boundary is the call at `site_location`, if any."""
+    found = matches(findings, site_location, by_path)
+    return found[0] if found else None
 
 
 def _by_path(findings: Sequence[Finding]) -> dict[str, list[Finding]]:
@@ -382,24 +399,29 @@ def join(findings: Sequence[Finding], sites: Sequence[RuntimeSite]) -> Joined:
     for site in sites:
         if not site.in_project:
             continue
-        f = match(static, site.location, by_path)
-        if f is None:
-            out.runtime_only.append((site, None))
+        at = matches(static, site.location, by_path)
+        if not at:
+            out.runtime_only.append((site, ()))
             continue
-        covered = set(f.categories) & set(site.categories)
-        if covered:
-            seen.setdefault(id(f), []).append(site)
-        else:
-            out.exercised.add(id(f))  # it ran, but blocked in another category than the static one
+        covered: set[str] = set()
+        for f in at:
+            shared = set(f.categories) & set(site.categories)
+            if shared:
+                seen.setdefault(id(f), []).append(site)
+                covered |= shared
+            else:
+                out.exercised.add(id(f))  # it ran, but blocked in another category than the static one
         missing = [c for c in site.finding.chains if c.category not in covered]
         if missing:
             partial = replace(site.finding, chains=tuple(missing))
-            out.runtime_only.append((replace(site, finding=_retop(partial)), f))
+            out.runtime_only.append((replace(site, finding=_retop(partial)), tuple(at)))
     for f in static:
         if id(f) in seen:
             out.confirmed.append((f, seen[id(f)]))
         else:
             out.static_only.append(f)
+    # "exercised" describes static-only findings: one another site confirmed is not one
+    out.exercised &= {id(f) for f in out.static_only}
     return out
 
 
@@ -430,4 +452,5 @@ def runtime_mark(sites: Sequence[RuntimeSite]) -> tuple[int, tuple[str, ...]]:
     return sum(s.calls for s in sites), tuple(tests)
 
 
-__all__ = ["Joined", "Project", "RuntimeSite", "attribute", "blocking", "join", "match", "observable", "runtime_mark"]
+__all__ = ["Joined", "Project", "RuntimeSite", "attribute", "blocking", "join", "match", "matches", "observable",
+           "runtime_mark"]

@@ -246,9 +246,11 @@ class RuntimePlugin:
                 first = site.tests[0] if site.tests else "the session"
                 write(f"    seen: {site.calls} call(s) in {first}{more}"
                       + ("  [known: baseline]" if id(site.finding) in out.known else ""))
-                if partial is not None:
-                    cats = ", ".join(partial.categories)
-                    write(f"    static: {partial.code} at this boundary reports {cats} only")
+                if partial:
+                    codes = ", ".join(dict.fromkeys(f.code for f in partial))
+                    cats = ", ".join(dict.fromkeys(c for f in partial for c in f.categories))
+                    write(f"    static: {codes} at this boundary report{'s' if len(partial) == 1 else ''} "
+                          f"{cats} only")
         if out.outside:
             n = len(out.outside)
             write(f"{n} blocking call site{'s' if n != 1 else ''} inside third-party async code "

@@ -81,8 +81,8 @@ def document(joined: Joined, outside: Sequence[RuntimeSite], root: Path, fingerp
         for site in confirming:
             sites.append({"classification": "confirmed", "site": site, "static": f})
     for site, partial in joined.runtime_only:
-        sites.append({"classification": "partial" if partial is not None else "runtime-only",
-                      "site": site, "static": partial})
+        sites.append({"classification": "partial" if partial else "runtime-only",
+                      "site": site, "static": partial[0] if partial else None})
     rows = []
     for entry in sites:
         site: RuntimeSite = entry["site"]  # type: ignore[assignment]
