@@ -78,6 +78,7 @@ def test_defaults_list_every_option_once() -> None:
         "include", "exclude", "select", "ignore", "fail-on", "extra-sinks", "extra-offloaders",
         "extra-registrars", "loop-decorators", "entry-points", "severity-overrides", "python",
         "follow-libraries", "jobs", "cache", "cache-dir", "fix-offloader", "source-roots", "test-paths",
+        "extend-select", "extend-exclude", "per-file-ignores", "respect-gitignore",
     ]
     assert DEFAULTS["fail-on"] == "low" and DEFAULTS["follow-libraries"] is True
     assert DEFAULTS["jobs"] == 0 and DEFAULTS["cache"] is True and DEFAULTS["python"] is None
@@ -522,7 +523,8 @@ def test_config_defaults_are_not_shared_between_instances() -> None:
 
 def test_fingerprint_covers_exactly_the_options_with_a_key() -> None:
     # the options the table says change nothing must be the ones the cache may ignore
-    assert {o.name for o in cfg.OPTIONS if o.key is None} == {"fail-on", "jobs", "cache", "cache-dir", "fix-offloader"}
+    assert {o.name for o in cfg.OPTIONS if o.key is None} == {"fail-on", "jobs", "cache", "cache-dir", "fix-offloader",
+                                                             "per-file-ignores"}
 
 
 def _parse(command: str, *argv: str) -> dict[str, object]:
@@ -547,6 +549,9 @@ def test_flags_not_given_leave_the_file_values() -> None:
     (["--no-libraries"], "follow-libraries", False),
     (["--no-cache"], "cache", False),
     (["-j", "2"], "jobs", 2),
+    (["--extend-select", "AA3"], "extend-select", ["AA3"]),
+    (["--extend-exclude", "gen"], "extend-exclude", ["gen"]),
+    (["--no-respect-gitignore"], "respect-gitignore", False),
 ])
 def test_every_flag_reaches_its_option(argv: list[str], option: str, value: object) -> None:
     assert cfg.merge({}, _parse("check", *argv))[option] == value
@@ -554,7 +559,7 @@ def test_every_flag_reaches_its_option(argv: list[str], option: str, value: obje
 
 def test_every_option_with_a_flag_is_tested_above() -> None:
     tested = {"select", "ignore", "exclude", "source-roots", "fail-on", "python", "follow-libraries", "cache",
-              "jobs"}
+              "jobs", "extend-select", "extend-exclude", "respect-gitignore"}
     assert {o.name for o in cfg.OPTIONS if o.flags} <= tested | {"cache-dir"}
 
 
@@ -574,3 +579,18 @@ def test_a_bad_flag_value_is_named_by_its_flag() -> None:
 def test_the_options_resolved_against_the_file() -> None:
     relative = {o.name for o in cfg.OPTIONS if o.relative}
     assert relative == {"include", "source-roots", "cache-dir", "python"}
+
+
+def test_extend_options_add_to_the_file_instead_of_replacing() -> None:
+    file = {"extend-select": ["AA301"], "extend-exclude": ["gen"], "select": ["AA1"]}
+    got = cfg.merge(file, _parse("check", "--extend-select", "AA302", "--extend-exclude", "x", "--select", "AA2"))
+    assert got["extend-select"] == ["AA301", "AA302"] and got["extend-exclude"] == ["gen", "x"]
+    assert got["select"] == ["AA2"]  # select itself is still replaced
+
+
+def test_per_file_ignores_are_validated() -> None:
+    assert table('[tool.asyncaudit.per-file-ignores]\n"tests/*" = ["aa107"]\n')["per-file-ignores"] == {
+        "tests/*": ["AA107"]}
+    assert error_of('[tool.asyncaudit.per-file-ignores]\n"tests/*" = "AA107"\n') == (
+        "tool.asyncaudit.per-file-ignores.\"tests/*\": expected an array of rule codes or prefixes, got 'AA107'")
+    assert "'AA999' is no rule code" in error_of('[tool.asyncaudit.per-file-ignores]\n"x.py" = ["AA999"]\n')

@@ -198,7 +198,7 @@ def analyze(paths: Sequence[str | os.PathLike[str]], config: Config | None = Non
         run_key = run_cache.key(paths, fingerprint(audit, [str(p) for p in libs], bool(sites)))
         cached = run_cache.load(run_key, ignore=[cache_dir])
         if cached is not None:
-            return cached
+            return _per_file_ignores(cached, config)
     # every folder and file the run looks at goes through fs: the run cache keys on them
     fs = FileSystem(ignore=[cache_dir] if config.cache else [])
     collecting = gc.isenabled()
@@ -212,14 +212,44 @@ def analyze(paths: Sequence[str | os.PathLike[str]], config: Config | None = Non
         run_cache.store(run_key, result, fs)
         if facts_cache.misses:
             facts_cache.prune()
+    return _per_file_ignores(result, config)
+
+
+def _per_file_ignores(result: AnalysisResult, config: Config) -> AnalysisResult:
+    """Drop what `per-file-ignores` names in the files its globs match (paths relative to
+    the configuration file's folder, else the current directory; the same globs as
+    `exclude`).  What it drops is counted as suppressed, like a suppression comment."""
+    if not config.per_file_ignores:
+        return result
+    from asyncaudit.discover import _excluded
+
+    base = os.path.abspath(config.source.parent if config.source is not None else ".")
+    ignored: dict[str, tuple[str, ...]] = {}
+    kept: list = []
+    for f in result.findings:
+        path = f.location.path
+        if path not in ignored:
+            rel = os.path.relpath(os.path.abspath(path), base).replace(os.sep, "/")
+            ignored[path] = tuple(code for pattern, codes in config.per_file_ignores.items()
+                                  if _excluded(rel, (pattern,)) for code in codes)
+        drop = ignored[path]
+        if not drop:
+            kept.append(f)
+            continue
+        codes = frozenset(c for c in rules.BY_CODE if not c.startswith(drop))
+        left = rules.select([f], codes, {})
+        kept.extend(left)
+        if not left:
+            result.suppressed.append(f)
+    result.findings = kept
     return result
 
 
 def _analyze(paths: Sequence[str | os.PathLike[str]], config: Config, audit: bool, progress: Progress | None,
              libs: list[Path], environment: bool, facts_cache: FactsCache | None,
              fs: FileSystem) -> AnalysisResult:
-    found = discover(paths, exclude=config.exclude, fs=fs, source_roots=config.source_roots,
-                     search_path=libs)
+    found = discover(paths, exclude=config.exclude + config.extend_exclude, fs=fs, source_roots=config.source_roots,
+                     search_path=libs, respect_gitignore=config.respect_gitignore)
     result = AnalysisResult()
     result.diagnostics.extend(Diagnostic(p, 0, m) for p, m in found.diagnostics)
     extracted = _extract_all(found.files, config.jobs, progress, facts_cache)
@@ -235,7 +265,7 @@ def _analyze(paths: Sequence[str | os.PathLike[str]], config: Config, audit: boo
                       extra_sinks=config.extra_sinks, extra_offloaders=config.extra_offloaders,
                       extra_registrars=config.extra_registrars, loop_decorators=config.loop_decorators,
                       severity=severity)
-    codes = rules.active(config.select, config.ignore, audit=audit)
+    codes = rules.active(config.select, config.ignore, audit=audit, extend=config.extend_select)
     if progress:
         progress("resolving", 0, 0)
     reach = analyze_reach(program, full=any(rules.BY_CODE[c].needs_full for c in codes))

@@ -333,6 +333,24 @@ def _overrides(value: Mapping[str, Severity], where: str) -> dict[str, Severity]
     return out
 
 
+def _per_file_ignores(value: object, where: str) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for pattern, codes in _table(value, where).items():
+        at = _child(where, pattern)
+        if not pattern.strip():
+            raise ConfigError(f"{at}: expected a non-empty glob")
+        out[pattern] = _array(_rule_pattern, _RULES)(codes, at)
+    return out
+
+
+def _to_per_file(table: Mapping[str, Sequence[str]]) -> dict[str, tuple[str, ...]]:
+    return {pattern: tuple(codes) for pattern, codes in table.items()}
+
+
+def _per_file_coerce(value: Mapping[str, Sequence[str]], where: str) -> dict[str, tuple[str, ...]]:
+    return {pattern: _strings(codes, f"{where}[{pattern!r}]") for pattern, codes in value.items()}
+
+
 def _slot_key(s: CallableSlot) -> list[object]:
     return [s.qualname or "", s.method or "", s.arg, s.keyword or ""]
 
@@ -441,6 +459,26 @@ OPTIONS: tuple[Option, ...] = (
            flag_help="also search imports in DIR, like a folder on sys.path (repeatable)"),
     Option("test-paths", ["tests/", "test/", "test_*.py", "*_test.py", "conftest.py"], _array(_string, "globs"),
            "which files are test code, by path", "tuple[str, ...]", convert=tuple, coerce=_strings, key=sorted),
+    # ruff's conventions: extend the lists above without restating them
+    Option("extend-select", [], _array(_rule_pattern, _RULES),
+           "rule codes or prefixes reported besides `select` (or the default rules)",
+           "tuple[str, ...]", convert=tuple, coerce=_strings, key=sorted, extend=True,
+           flags=("--extend-select",), kind="csv", metavar="CODES",
+           flag_help="also report these rule codes or prefixes (adds to select and the configuration's "
+                     "extend-select)"),
+    Option("extend-exclude", [], _array(_string, "globs"), "globs of files and folders skipped besides `exclude`",
+           "tuple[str, ...]", convert=tuple, coerce=_strings, key=sorted, extend=True,
+           flags=("--extend-exclude",), kind="append", metavar="GLOB",
+           flag_help="also skip files and folders matching GLOB (adds to exclude; repeatable)"),
+    # applied to the result after the run cache (its paths are relative to the file's
+    # folder, which the fingerprint does not know), so it has no key
+    Option("per-file-ignores", {}, _per_file_ignores,
+           "glob -> rule codes or prefixes not reported in the files it matches (relative to the "
+           "configuration file's folder)",
+           "dict[str, tuple[str, ...]]", convert=_to_per_file, coerce=_per_file_coerce),
+    Option("respect-gitignore", True, _bool, "skip the files and folders .gitignore lists (in a git work tree)",
+           "bool", key=_same, flags=("--no-respect-gitignore",), kind="off",
+           flag_help="also analyze the files and folders .gitignore lists"),
 )
 
 BY_NAME: dict[str, Option] = {o.name: o for o in OPTIONS}

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from asyncaudit.fscache import BROKEN, DIR, FILE, FileSystem
+from asyncaudit.gitignore import GitIgnore
 from asyncaudit.modules import ModuleFinder
 
 SKIP_DIRS = frozenset({
@@ -194,9 +195,10 @@ def packaging_dirs(fs: FileSystem, folder: str, entries: dict[str, str]) -> list
 # ---- the walk -------------------------------------------------------------------------
 
 class _Walk:
-    def __init__(self, fs: FileSystem, exclude: tuple[str, ...]) -> None:
+    def __init__(self, fs: FileSystem, exclude: tuple[str, ...], gitignore: GitIgnore | None = None) -> None:
         self.fs = fs
         self.exclude = exclude
+        self.gitignore = gitignore
         self.diags: list[tuple[str, str]] = []
         self.files: list[str] = []
         self.roots: list[str] = []
@@ -251,12 +253,15 @@ class _Walk:
                 path = d + sep + name if not d.endswith(sep) else d + name
                 rel = below + name
                 if kind == DIR:
-                    if not self.skipped(path, name) and not (self.exclude and _excluded(rel, self.exclude)):
+                    if (not self.skipped(path, name) and not (self.exclude and _excluded(rel, self.exclude))
+                            and not (self.gitignore and self.gitignore.ignored(path, True))):
                         subdirs.append((path, rel + "/"))
                         if plain is not None and name.isidentifier():
                             plain.append(name)
                     continue
                 if self.exclude and _excluded(rel, self.exclude):
+                    continue
+                if self.gitignore and self.gitignore.ignored(path, False):
                     continue
                 if kind == BROKEN:
                     self.diags.append((show(path), "broken symlink; skipped"))
@@ -280,14 +285,16 @@ def _dotted(path: str, top: str) -> str:
 
 def discover(paths: Sequence[str | os.PathLike[str]], exclude: tuple[str, ...] = (), *,
              fs: FileSystem | None = None, source_roots: Sequence[str | os.PathLike[str]] = (),
-             search_path: Sequence[str | os.PathLike[str]] = ()) -> Discovery:
+             search_path: Sequence[str | os.PathLike[str]] = (), respect_gitignore: bool = False) -> Discovery:
     """Find the Python files below `paths`, build the module finder and name the modules.
 
     `source_roots`: configured folders to import from (config `source-roots`);
-    `search_path`: the audited interpreter's search path (site-packages, `.pth` entries).
+    `search_path`: the audited interpreter's search path (site-packages, `.pth` entries);
+    `respect_gitignore`: skip what git ignores in the folders walked (a file named
+    itself is analyzed all the same).
     """
     fs = fs or FileSystem()
-    w = _Walk(fs, exclude)
+    w = _Walk(fs, exclude, GitIgnore(fs) if respect_gitignore else None)
     given: list[str] = []
     shown: dict[str, str] = {}  # absolute path -> as given/walked, for display
     for raw in paths:

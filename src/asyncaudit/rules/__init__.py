@@ -4,8 +4,8 @@
 run after the reach stage (the blocking-call rules are the reach stage's own output).
 A blocking-call finding carries one chain per leaf category; `--select`/`--ignore` keep
 or drop chains by code, and a finding whose chains are all dropped disappears.
-`# asyncaudit: ignore[AA107]` (or a bare `# asyncaudit: ignore`) on the boundary line
-silences that finding; on a helper's or sink's line it silences every chain through it.
+`# asyncaudit: ignore[AA107]` (or a bare `# asyncaudit: ignore`, or flake8's
+`# noqa: AA107`) on the boundary line silences that finding; on a helper's or sink's line it silences every chain through it.
 """
 
 from __future__ import annotations
@@ -37,19 +37,31 @@ CHECKS: dict[str, Check] = {m.RULE.code: m.check for m in _STANDARD}
 __all__ = ["ALL_RULES", "BY_CODE", "CHECKS", "Rule", "RuleContext", "active", "select", "suppressions"]
 
 _IGNORE = re.compile(r"#\s*asyncaudit:\s*ignore(?:\[([A-Za-z0-9_,\s]+)\])?")
+# flake8's and ruff's spelling: `# noqa: AA107` (codes of other tools beside it are
+# passed over).  A bare `# noqa` is not ours: it is written for another linter's finding on
+# that line, and would hide a blocking call nobody looked at.
+_NOQA = re.compile(r"#\s*noqa\s*:\s*([A-Za-z]+[0-9]+(?:[\s,]+[A-Za-z]+[0-9]+)*)", re.IGNORECASE)
 
 
 def suppressions(text: str) -> dict[int, frozenset[str] | None]:
     """Line -> codes suppressed there (None: all)."""
     out: dict[int, frozenset[str] | None] = {}
-    if "asyncaudit:" not in text:
+    ours, noqa = "asyncaudit:" in text, "noqa" in text or "NOQA" in text
+    if not ours and not noqa:
         return out
     for n, line in enumerate(text.splitlines(), 1):
-        if "asyncaudit:" not in line:
-            continue
-        m = _IGNORE.search(line)
-        if m:
-            out[n] = frozenset(c.strip().upper() for c in m.group(1).split(",") if c.strip()) if m.group(1) else None
+        if ours and "asyncaudit:" in line:
+            m = _IGNORE.search(line)
+            if m:
+                out[n] = (frozenset(c.strip().upper() for c in m.group(1).split(",") if c.strip())
+                          if m.group(1) else None)
+                continue
+        if noqa and "#" in line:
+            m = _NOQA.search(line)
+            if m:
+                codes = frozenset(c.upper() for c in re.split(r"[\s,]+", m.group(1)) if c.upper().startswith("AA"))
+                if codes:
+                    out[n] = codes
     return out
 
 
@@ -57,11 +69,14 @@ def _matches(code: str, patterns: Iterable[str]) -> bool:
     return any(code.startswith(p.upper()) for p in patterns)
 
 
-def active(select: tuple[str, ...], ignore: tuple[str, ...], *, audit: bool = False) -> frozenset[str]:
-    """The codes a run reports: selected (or enabled by default) and not ignored."""
+def active(select: tuple[str, ...], ignore: tuple[str, ...], *, audit: bool = False,
+           extend: tuple[str, ...] = ()) -> frozenset[str]:
+    """The codes a run reports: selected (or enabled by default) or in `extend`
+    (`extend-select`), and not ignored."""
     out = set()
     for r in ALL_RULES:
         chosen = _matches(r.code, select) if select else (audit or r.default_enabled)
+        chosen = chosen or _matches(r.code, extend)
         if chosen and not _matches(r.code, ignore):
             out.add(r.code)
     return frozenset(out)
