@@ -36,6 +36,10 @@ def _analysis_options(p: argparse.ArgumentParser, command: str) -> None:
     p.add_argument("--config", metavar="FILE", help="read [tool.asyncaudit] from FILE instead of searching")
     # every option of the table that has a flag (--select, --exclude, --python, ...)
     add_arguments(p, command)
+    p.add_argument("--show-settings", action="store_true",
+                   help="print the merged configuration, and where each value came from, then exit")
+    p.add_argument("--quiet", "-q", action="store_true",
+                   help="print the findings (audit: the report path) and errors, nothing else")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -50,6 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
     _analysis_options(check, "check")
     check.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text")
     check.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
+    check.add_argument("--exit-zero", action="store_true",
+                       help="exit 0 even when there are findings (errors still exit 2)")
     check.add_argument("--write-baseline", metavar="FILE", help="record today's findings in FILE and exit 0")
     check.add_argument("--baseline", metavar="FILE", help="report (and fail on) only findings not in FILE")
     check.add_argument("--runtime", metavar="FILE",
@@ -97,13 +103,13 @@ def build_parser() -> argparse.ArgumentParser:
 class _Progress:
     """A one-line progress display on a terminal, shown only once a run passes a second."""
 
-    def __init__(self) -> None:
+    def __init__(self, quiet: bool = False) -> None:
         import time
 
         self._clock = time.monotonic
         self._start = self._clock()
         self._shown = False
-        self._on = sys.stderr.isatty()
+        self._on = sys.stderr.isatty() and not quiet
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         if not self._on or self._clock() - self._start < 1.0:
@@ -134,21 +140,49 @@ def _make_config(args: argparse.Namespace):  # noqa: ANN202
     return make_config(args.paths, cli_options(args), args.config)
 
 
-def _analyze(paths: list[str], config, *, audit: bool):  # noqa: ANN001, ANN202
+def _targets(args: argparse.Namespace, config) -> list[str]:  # noqa: ANN001
+    """The paths to analyze; an `include` entry that names nothing is an error, as the
+    same path on the command line is (CI must not pass on "0 findings in 0 files")."""
+    paths = config.targets(args.paths)
+    if not args.paths:
+        missing = [p for p in paths if not os.path.lexists(p)]
+        if missing:
+            raise _NothingToAnalyze(f"{missing[0]}: no such file or directory (from `include` in {config.source})")
+    return paths
+
+
+class _NothingToAnalyze(Exception):
+    """Nothing could be analyzed (no such path from the configuration, no Python files): exit 2."""
+
+
+def _analyze(paths: list[str], config, *, audit: bool, quiet: bool = False):  # noqa: ANN001, ANN202
     from asyncaudit.api import analyze
 
-    progress = _Progress()
+    progress = _Progress(quiet)
     try:
-        return analyze(paths, config, audit=audit, progress=progress)
+        result = analyze(paths, config, audit=audit, progress=progress)
     finally:
         progress.close()
+    if not result.stats.files:
+        for d in result.diagnostics:  # why: excluded, unreadable, ...
+            _print_diagnostic(d)
+        where = " ".join(paths)
+        raise _NothingToAnalyze(f"no Python files to analyze in {where}" + (
+            " (all excluded?)" if config.exclude or config.extend_exclude else ""))
+    return result
 
 
-def _warn(result) -> None:  # noqa: ANN001
+def _print_diagnostic(d) -> None:  # noqa: ANN001
     from asyncaudit.report.text import diagnostic_line
 
+    print(diagnostic_line(d), file=sys.stderr)
+
+
+def _warn(result, quiet: bool = False) -> None:  # noqa: ANN001
+    if quiet:
+        return
     for d in result.diagnostics:
-        print(diagnostic_line(d), file=sys.stderr)
+        _print_diagnostic(d)
 
 
 def _root(config) -> Path:  # noqa: ANN001
@@ -187,8 +221,11 @@ def _check(args: argparse.Namespace) -> int:
               "(with --fix, --diff prints the fixes as a diff)", file=sys.stderr)
         args.changed, args.diff = True, False
     config = _make_config(args)
-    paths = config.targets(args.paths)
-    result = _analyze(paths, config, audit=False)
+    if args.show_settings:
+        return _show_settings(args, config)
+    paths = _targets(args, config)
+    quiet = args.quiet
+    result = _analyze(paths, config, audit=False, quiet=quiet)
     root = _root(config)
     if args.runtime:
         from asyncaudit.runtime.report import RuntimeReportError, confirm, load
@@ -228,36 +265,53 @@ def _check(args: argparse.Namespace) -> int:
         if run.write():
             # the rest of the report is about the files as they are now: analyze them again
             dropped = run.dropped_keys()
-            result = _analyze(paths, config, audit=False)
+            result = _analyze(paths, config, audit=False, quiet=quiet)
             result.findings = fix.plan(_filtered(result.findings, args, paths, root)[0],
                                        offloader=config.fix_offloader, defs=result.defs, dropped=dropped).findings
         outcome = summary(run, result.findings, unsafe=args.unsafe_fixes, before=before)
         if args.fix_only:
-            print(outcome, file=sys.stderr)
+            if not quiet:
+                print(outcome, file=sys.stderr)
             return ExitCode.CLEAN
-    rendered = FORMATTERS[args.format](result)
+    if quiet and args.format == "text":  # ruff's --quiet: the findings, nothing else
+        from asyncaudit.report.text import finding_lines
+
+        rendered = "".join(line + "\n" for f in result.findings for line in finding_lines(f))
+    else:
+        rendered = FORMATTERS[args.format](result)
     if args.output:
         with open(args.output, "w", encoding="utf-8") as fh:
             fh.write(rendered)
     else:
         sys.stdout.write(rendered)
     if args.format not in ("text", "github"):
-        _warn(result)
+        _warn(result, quiet)
     out = sys.stdout if args.format == "text" and not args.output else sys.stderr
-    if fixing:
+    if quiet:
+        pass
+    elif fixing:
         print(outcome, file=out)
     else:
         hint = fixable_hint(result.findings, unsafe=args.unsafe_fixes)
         if hint:
             print(hint, file=out)
-    if args.baseline and known:
+    if args.baseline and known and not quiet:
         print(f"{known} finding{'s' if known != 1 else ''} already in the baseline not shown", file=sys.stderr)
     unused = result.unused_ignores if args.report_unused_ignores else []
     for loc in unused:
         print(f"{loc.path}:{loc.line}:{loc.column}: unused suppression: `# asyncaudit: ignore` silences nothing",
               file=sys.stderr)
     failing = [f for f in result.findings if f.severity >= config.fail_on]
+    if args.exit_zero:
+        return ExitCode.CLEAN
     return ExitCode.FINDINGS if failing or unused else ExitCode.CLEAN
+
+
+def _show_settings(args: argparse.Namespace, config) -> int:  # noqa: ANN001
+    from asyncaudit.config import show_settings
+
+    sys.stdout.write(show_settings(config, config.targets(args.paths)))
+    return ExitCode.CLEAN
 
 
 def _audit(args: argparse.Namespace) -> int:
@@ -281,8 +335,10 @@ def _audit(args: argparse.Namespace) -> int:
         return ExitCode.ERROR
     args.fail_on = MISSING
     config = _make_config(args)
-    paths = config.targets(args.paths)
-    result = _analyze(paths, config, audit=True)
+    if args.show_settings:
+        return _show_settings(args, config)
+    paths = _targets(args, config)
+    result = _analyze(paths, config, audit=True, quiet=args.quiet)
     first = Path(paths[0])
     root = first if first.is_dir() else first.parent
     baseline = None
@@ -298,7 +354,10 @@ def _audit(args: argparse.Namespace) -> int:
             else json.dumps(markdown.as_dict(report, root, links), indent=2) + "\n")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")
-    _warn(result)
+    _warn(result, args.quiet)
+    if args.quiet:
+        print(out)
+        return ExitCode.CLEAN
     score = "n/a" if report.score is None else f"{report.score}/100"
     print(f"score: {score}  status: {report.status}  violations: {len(report.violations)}  report: {out}")
     return ExitCode.CLEAN
@@ -352,6 +411,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return ExitCode.ERROR
     except _UsageError as exc:
         print(f"asyncaudit check: error: {exc}", file=sys.stderr)
+        return ExitCode.ERROR
+    except _NothingToAnalyze as exc:
+        print(f"asyncaudit: error: {exc}", file=sys.stderr)
         return ExitCode.ERROR
     except (ConfigError, BaselineError) as exc:
         print(f"asyncaudit: error: {exc}", file=sys.stderr)

@@ -696,6 +696,8 @@ class Config:
 
     extra_sink_severity: dict[str, Severity] = field(default_factory=dict)  # from extra-sinks, only where set
     source: Path | None = None  # the configuration file used, if any
+    # option -> where its value came from ("default", the file, "--flag"), by make_config
+    origins: dict[str, str] = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
         for o in OPTIONS:
@@ -798,8 +800,8 @@ def make_config(paths: Sequence[str | os.PathLike[str]], cli_options: Mapping[st
     Args:
         paths: The paths given on the command line (the search starts at the first).
         cli_options: Command-line options, as for `merge`.
-        config_file: An explicit `--config` file; it is not searched for, and it may lack
-            the `[tool.asyncaudit]` table (all defaults then).
+        config_file: An explicit `--config` file; it is not searched for, and it must
+            have the `[tool.asyncaudit]` table (ConfigError otherwise).
 
     Returns:
         The Config, with `source` set to the file used (None if none was found).  The
@@ -808,14 +810,84 @@ def make_config(paths: Sequence[str | os.PathLike[str]], cli_options: Mapping[st
         relative to the current directory.
 
     Raises:
-        ConfigError: The file is unreadable, not TOML, or invalid, or a command-line
-            value is invalid.
+        ConfigError: The file is unreadable, not TOML, or invalid, an explicit file has
+            no table, or a command-line value is invalid.
     """
     source = Path(config_file) if config_file is not None else find_config(paths)
+    if config_file is not None and _section(_read_toml(source)[0]) is None:
+        # a file given on purpose that configures nothing is a mistake, not "all defaults"
+        raise ConfigError("no [tool.asyncaudit] table: nothing to read (add the table, or drop --config)",
+                          path=source)
     file_options = load(source)
     if source is not None:
         _relative_to(source.resolve().parent, file_options)
-    return from_options(merge(file_options, cli_options), source)
+    config = from_options(merge(file_options, cli_options), source)
+    config.origins = _origins(source, cli_options)
+    return config
+
+
+def _origins(source: Path | None, cli_options: Mapping[str, object]) -> dict[str, str]:
+    """Where each option's value came from: "default", the file's name, or the flag."""
+    out = {o.name: "default" for o in OPTIONS}
+    if source is not None:
+        table = _section(_read_toml(source)[0])
+        for key in table if isinstance(table, dict) else ():
+            out[key.replace("_", "-")] = os.fspath(source)
+    for key, value in cli_options.items():
+        name = key.replace("_", "-")
+        if value is not MISSING and value is not None:
+            flag = BY_NAME[name].flags[0] if BY_NAME[name].flags else f"--{name}"
+            out[name] = f"{flag} (and {out[name]})" if BY_NAME[name].extend and out[name] != "default" else flag
+    return out
+
+
+def _toml(value: object) -> str:
+    """A settings value in TOML syntax (Config values turned back into what a file holds)."""
+    if isinstance(value, enum.Enum):
+        return json.dumps(value.name.lower())
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, (str, os.PathLike)):
+        return json.dumps(os.fspath(value), ensure_ascii=False)
+    if isinstance(value, Sink):
+        return _toml({"category": value.category, **({"advice": value.alternative} if value.alternative else {})})
+    if isinstance(value, CallableSlot):
+        return _toml({k: v for k, v in (("qualname", value.qualname), ("method", value.method), ("arg", value.arg),
+                                        ("keyword", value.keyword)) if v is not None})
+    if isinstance(value, Mapping):
+        items = ", ".join(f"{k if _BARE_KEY.fullmatch(k) else json.dumps(k)} = {_toml(v)}" for k, v in value.items())
+        return "{ " + items + " }" if items else "{}"
+    if isinstance(value, (frozenset, set)):
+        value = sorted(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    return json.dumps(str(value))
+
+
+def show_settings(config: Config, paths: Sequence[str] = ()) -> str:
+    """`--show-settings`: the merged configuration, one TOML line per option, each with
+    where its value came from (ruff's flag of the same name)."""
+    lines = [f"# configuration file: {config.source if config.source is not None else '(none found)'}"]
+    if paths:
+        lines.append(f"# paths: {' '.join(paths)}")
+    lines.append("[tool.asyncaudit]")
+    rows = []
+    for o in OPTIONS:
+        value = getattr(config, o.attr)
+        if o.name == "extra-sinks":  # the severity lives apart on the Config
+            value = {q: {**_sink_table(s), **({"severity": config.extra_sink_severity[q].name.lower()}
+                                              if q in config.extra_sink_severity else {})} for q, s in value.items()}
+        text = f"{o.name} = {_toml(value)}" if value is not None else f"# {o.name} is not set"
+        rows.append((text, config.origins.get(o.name, "default")))
+    width = min(max(len(t) for t, _ in rows), 60)
+    lines.extend(f"{t:<{width}}  # {origin}" for t, origin in rows)
+    return "\n".join(lines) + "\n"
+
+
+def _sink_table(s: Sink) -> dict[str, str]:
+    return {"category": s.category, **({"advice": s.alternative} if s.alternative else {})}
 
 
 # --------------------------------------------------------------------------------------
@@ -873,5 +945,6 @@ __all__ = [
     "make_config",
     "merge",
     "override_code",
+    "show_settings",
     "validate",
 ]
