@@ -396,10 +396,14 @@ def test_make_config_from_the_readme_example(tmp_path: Path) -> None:
 
 
 def test_make_config_without_a_file_is_defaults_plus_cli(tmp_path: Path) -> None:
-    c = cfg.make_config([tmp_path], {"select": ("AA104",)}, config_file=write(tmp_path / "empty.toml", ""))
+    c = cfg.make_config([tmp_path], {"select": ("AA104",)}, config_file=write(tmp_path / "empty.toml",
+                                                                              "[tool.asyncaudit]\n"))
     assert c.select == ("AA104",) and c.source == tmp_path / "empty.toml"
     assert c.cache_dir == str(tmp_path.resolve() / ".asyncaudit_cache")
     assert dataclasses.replace(c, select=(), cache_dir=".asyncaudit_cache", source=None) == Config()
+    # a --config file without the table configures nothing: an error, never silently the defaults
+    with pytest.raises(ConfigError, match=r"empty2.toml: no \[tool.asyncaudit\] table"):
+        cfg.make_config([tmp_path], {}, config_file=write(tmp_path / "empty2.toml", ""))
 
 
 def test_make_config_explicit_file_wins_over_search(tmp_path: Path) -> None:

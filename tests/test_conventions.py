@@ -51,7 +51,9 @@ def test_extend_exclude_adds_to_exclude(tmp_path: Path) -> None:
     assert {p for p, _ in found(tmp_path)} == {"app.py"}
     # --exclude replaces the file's exclude, --extend-exclude adds to the file's extend-exclude
     assert {p for p, _ in found(tmp_path, "--exclude", "app.py")} == {"vendor/b.py"}
-    assert {p for p, _ in found(tmp_path, "--extend-exclude", "app.py")} == set()
+    assert {p for p, _ in found(tmp_path, "--exclude", "gen")} == {"app.py", "vendor/b.py"}
+    # excluding the last file leaves nothing to analyze: an error, not "0 findings"
+    assert run(tmp_path, "--extend-exclude", "app.py").returncode == 2
 
 
 def test_per_file_ignores_drop_codes_in_matching_files(tmp_path: Path) -> None:
