@@ -105,3 +105,12 @@ def test_pre_commit_hook_definition() -> None:
     hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
     hook = next(h for h in hooks if h["id"] == "asyncaudit")
     assert hook["entry"] == "asyncaudit check" and hook["language"] == "python" and hook["pass_filenames"] is False
+    # it must run when only the configuration changes: pre-commit runs a hook when a staged
+    # file matches `files` and every tag of `types` (so no `types: [python]`)
+    import re
+
+    assert "types" not in hook and "types_or" not in hook
+    matches = re.compile(hook["files"]).search
+    assert all(matches(f) for f in ("a.py", "pkg/b.pyi", "pyproject.toml", "sub/pyproject.toml",
+                                     "asyncaudit-baseline.json"))
+    assert not any(matches(f) for f in ("README.md", "setup.cfg", "mypyproject.toml", "a.pyc"))

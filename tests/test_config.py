@@ -32,6 +32,9 @@ fix-offloader = "auto"                # check --fix: auto | asyncio | executor |
 source-roots = ["apps", "vendor"]     # folders imports are searched in, besides the roots found by themselves
 test-paths = ["tests/", "test/", "test_*.py", "*_test.py", "conftest.py"]  # test code (the default):
                                       # a folder on the way (`x/`), a path glob (`a/*/b`) or a file name glob
+extend-select = ["AA303"]             # reported besides select (or the default rules)
+extend-exclude = ["generated"]        # skipped besides exclude
+respect-gitignore = true              # skip what .gitignore lists (inside a git work tree)
 # sync functions that run on the event loop, and sync entry points that may call asyncio.run()
 loop-decorators = ["myapp.events.on_loop"]
 entry-points = ["myapp.cli.main"]
@@ -52,6 +55,9 @@ AA106 = "high"
 [tool.asyncaudit.extra-sinks]         # your own blocking APIs: qualified name -> category
 "vendor_sdk.Client.fetch" = { category = "network", advice = "use vendor_sdk.AsyncClient.fetch" }
 "myapp.storage.Store.flush" = { category = "file", severity = "high" }
+
+[tool.asyncaudit.per-file-ignores]    # glob (relative to this file's folder, as exclude) -> codes
+"scripts/*" = ["AA107", "AA109"]
 """
 
 
@@ -598,3 +604,10 @@ def test_per_file_ignores_are_validated() -> None:
     assert error_of('[tool.asyncaudit.per-file-ignores]\n"tests/*" = "AA107"\n') == (
         "tool.asyncaudit.per-file-ignores.\"tests/*\": expected an array of rule codes or prefixes, got 'AA107'")
     assert "'AA999' is no rule code" in error_of('[tool.asyncaudit.per-file-ignores]\n"x.py" = ["AA999"]\n')
+
+
+def test_the_readme_configuration_block_is_this_example_and_lists_every_option() -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    assert "```toml\n" + README_EXAMPLE + "```" in readme
+    for o in cfg.OPTIONS:
+        assert f"\n{o.name} = " in README_EXAMPLE or f"[tool.asyncaudit.{o.name}]" in README_EXAMPLE, o.name

@@ -13,17 +13,25 @@ from typing import TYPE_CHECKING, Any  # noqa: E402
 from asyncaudit.model import AnalysisResult, Chain, Finding, Hop, Location, Severity  # noqa: E402
 
 if TYPE_CHECKING:
-    from asyncaudit.api import Config, analyze
+    from asyncaudit.api import analyze, render
+    from asyncaudit.catalog.base import Sink
+    from asyncaudit.catalog.loop import CallableSlot
+    from asyncaudit.config import Config, ConfigError
+
+# what configuring the API needs: Config and its error, Sink (extra_sinks values) and
+# CallableSlot (extra_offloaders / extra_registrars entries)
+_LAZY = {"Config": "asyncaudit.config", "ConfigError": "asyncaudit.config", "analyze": "asyncaudit.api",
+         "render": "asyncaudit.api", "Sink": "asyncaudit.catalog.base", "CallableSlot": "asyncaudit.catalog.loop"}
 
 
 def __getattr__(name: str) -> Any:
     # the pipeline is imported on first use: pytest imports `asyncaudit.runtime.pytest_plugin`
     # (and so this package) in every run of an environment that has asyncaudit installed
-    if name in ("Config", "analyze"):
-        from asyncaudit import api
+    if name in _LAZY:
+        import importlib
 
-        return getattr(api, name)
+        return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'asyncaudit' has no attribute {name!r}")
 
-__all__ = ["AnalysisResult", "Chain", "Config", "Finding", "Hop", "Location", "Severity", "__version__",
-           "analyze"]
+__all__ = ["AnalysisResult", "CallableSlot", "Chain", "Config", "ConfigError", "Finding", "Hop", "Location",
+           "Severity", "Sink", "__version__", "analyze", "render"]

@@ -183,10 +183,27 @@ def _locator(modules: dict[str, ModuleFacts], text: SourceText):  # noqa: ANN202
 
 
 
-def analyze(paths: Sequence[str | os.PathLike[str]], config: Config | None = None, *,
+def analyze(paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]], config: Config | None = None, *,
             audit: bool = False, progress: Progress | None = None) -> AnalysisResult:
-    """Analyze the Python code below `paths`; never imports or runs it."""
-    config = config or Config()
+    """Analyze the Python code below `paths`; never imports or runs it.
+
+    Args:
+        paths: One file or folder (`"src"`), or several.
+        config: The options.  None reads the project's configuration as the command line
+            does: the nearest `pyproject.toml` with a `[tool.asyncaudit]` table, from the
+            first path up (`Config.from_pyproject`).  Pass `Config()` for the defaults
+            without reading any file.
+        audit: Report the audit-only rules too (AA301, AA303, AA304, AA306), as `audit`.
+        progress: Called as `progress(stage, done, total)` while files are parsed.
+
+    Returns:
+        The AnalysisResult: findings, diagnostics (input problems), stats; render it with
+        `asyncaudit.render(result, "text" | "json" | "sarif" | "github")`.
+    """
+    # a str is a sequence too: "src" must be one path, not three
+    paths = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
+    if config is None:
+        config = Config.from_pyproject(paths)
     sites = site_packages(config.python) if config.follow_libraries else []
     libs = search_path(sites)
     facts_cache = run_cache = None
@@ -213,6 +230,20 @@ def analyze(paths: Sequence[str | os.PathLike[str]], config: Config | None = Non
         if facts_cache.misses:
             facts_cache.prune()
     return _per_file_ignores(result, config)
+
+
+def render(result: AnalysisResult, format: str = "text") -> str:  # noqa: A002  (the CLI's --format)
+    """Render a result as `check --format` does: "text", "json", "sarif" or "github".
+
+    Raises:
+        ValueError: An unknown format (the message lists the formats).
+    """
+    from asyncaudit.report import FORMATTERS
+
+    try:
+        return FORMATTERS[format](result)
+    except KeyError:
+        raise ValueError(f"unknown format {format!r} (choose from {', '.join(FORMATTERS)})") from None
 
 
 def _per_file_ignores(result: AnalysisResult, config: Config) -> AnalysisResult:
@@ -381,4 +412,4 @@ def _import_stats(program: Program, modules: list[ModuleFacts], found: Discovery
                                   key=lambda t: (-t[1], t[0]))
 
 
-__all__ = ["Config", "Severity", "analyze"]
+__all__ = ["Config", "Severity", "analyze", "render"]

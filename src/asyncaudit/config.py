@@ -703,6 +703,27 @@ class Config:
         for o in OPTIONS:
             setattr(self, o.attr, o.coerce(getattr(self, o.attr), f"Config.{o.attr}"))
 
+    @classmethod
+    def from_pyproject(cls, paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] = (),
+                       **options: object) -> Config:
+        """The configuration the command line would use for `paths`.
+
+        Args:
+            paths: A `pyproject.toml` (or other TOML file with the table) to read, or the
+                analyzed paths: the nearest `pyproject.toml` with a `[tool.asyncaudit]`
+                table is searched from the first one up (from the current directory when
+                empty).  No such file: the defaults.
+            **options: Values over the file's, by option name in snake_case
+                (`select=["AA107"]`, `follow_libraries=False`), checked as command-line
+                values are.
+
+        Raises:
+            ConfigError: The file is unreadable or invalid, or an option value is.
+        """
+        given = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
+        explicit = len(given) == 1 and os.path.isfile(given[0]) and os.fspath(given[0]).endswith(".toml")
+        return make_config([] if explicit else given, options, given[0] if explicit else None)
+
     def targets(self, given: Sequence[str | os.PathLike[str]] = ()) -> list[str]:
         """The paths to analyze.
 
