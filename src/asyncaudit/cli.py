@@ -100,34 +100,10 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-class _Progress:
-    """A one-line progress display on a terminal, shown only once a run passes a second."""
+def _Progress(quiet: bool = False):  # noqa: ANN202, N802
+    from asyncaudit.terminal import Progress
 
-    def __init__(self, quiet: bool = False) -> None:
-        import time
-
-        self._clock = time.monotonic
-        self._start = self._clock()
-        self._shown = False
-        self._on = sys.stderr.isatty() and not quiet
-
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        if not self._on or self._clock() - self._start < 1.0:
-            return
-        self._shown = True
-        if total:
-            width = 30
-            fill = width * done // total
-            bar = "#" * fill + "-" * (width - fill)
-            sys.stderr.write(f"\r{stage} [{bar}] {done}/{total} files ")
-        else:
-            sys.stderr.write(f"\r{stage}...{' ' * 40}")
-        sys.stderr.flush()
-
-    def close(self) -> None:
-        if self._shown:
-            sys.stderr.write("\r" + " " * 70 + "\r")
-            sys.stderr.flush()
+    return Progress(quiet)
 
 
 def _make_config(args: argparse.Namespace):  # noqa: ANN202
@@ -283,7 +259,12 @@ def _check(args: argparse.Namespace) -> int:
         with open(args.output, "w", encoding="utf-8") as fh:
             fh.write(rendered)
     else:
-        sys.stdout.write(rendered)
+        if args.format == "text":
+            from asyncaudit.terminal import write
+
+            write(rendered)  # coloured on a terminal (NO_COLOR / FORCE_COLOR honoured)
+        else:
+            sys.stdout.write(rendered)
     if args.format not in ("text", "github"):
         _warn(result, quiet)
     out = sys.stdout if args.format == "text" and not args.output else sys.stderr
