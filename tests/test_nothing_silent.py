@@ -101,3 +101,14 @@ def test_show_settings_names_where_each_value_came_from(tmp_path: Path) -> None:
     assert rows["extend-exclude"].endswith(f"# --extend-exclude (and {source})")
     assert rows["jobs"].endswith("# --jobs") and rows["ignore"].endswith("# default")
     assert "findings" not in p.stdout  # nothing analyzed
+
+
+def test_python_that_does_not_exist_is_an_error(tmp_path: Path) -> None:
+    write(tmp_path / "app.py", BLOCKING)
+    assert one_error(run(tmp_path, "check", "--python", "/no/such/python", "--no-cache")) == (
+        "asyncaudit: error: --python: no such interpreter or environment: /no/such/python")
+    write(tmp_path / "pyproject.toml", '[tool.asyncaudit]\npython = ".venv/bin/python"\n')
+    assert one_error(run(tmp_path, "audit", "--no-cache")) == (
+        f"asyncaudit: error: python (in {tmp_path / 'pyproject.toml'}): no such interpreter or environment: "
+        f"{tmp_path / '.venv/bin/python'}")
+    assert run(tmp_path, "check", "--python", sys.executable, "--no-cache").returncode == 1  # one that exists

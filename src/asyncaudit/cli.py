@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import enum
 import os
+import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -113,7 +114,14 @@ def _make_config(args: argparse.Namespace):  # noqa: ANN202
     if missing:
         raise FileNotFoundError(2, "no such file or directory", missing[0])
 
-    return make_config(args.paths, cli_options(args), args.config)
+    config = make_config(args.paths, cli_options(args), args.config)
+    python = config.python
+    # an environment that is not there would silently stop following installed packages
+    if python and not (os.path.exists(os.path.expanduser(python)) or shutil.which(python)):
+        origin = config.origins.get("python", "--python")
+        raise _NothingToAnalyze(f"{'--python' if origin.startswith('--') else f'python (in {origin})'}: "
+                                f"no such interpreter or environment: {python}")
+    return config
 
 
 def _targets(args: argparse.Namespace, config) -> list[str]:  # noqa: ANN001
