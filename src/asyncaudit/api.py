@@ -6,11 +6,12 @@ discover -> parse + extract facts (in parallel for large trees) -> Program (reso
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from functools import partial
@@ -24,7 +25,7 @@ from asyncaudit.facts import Expr, Func, ModuleFacts, Site, extract
 from asyncaudit.fscache import FileSystem
 from asyncaudit.model import AnalysisResult, Diagnostic, Location, Severity, Stats
 from asyncaudit.modules import Found, compiled_in, is_stdlib
-from asyncaudit.parse.source import parse_source
+from asyncaudit.parse.source import SourceError, parse_source, read_source
 from asyncaudit.reach import analyze_reach, compliant_sites, findings
 from asyncaudit.resolve import Program
 from asyncaudit.severity import is_test_path
@@ -34,8 +35,17 @@ _PARALLEL_THRESHOLD = 300
 
 
 def read_bytes(path: str) -> bytes:
-    with open(path, "rb") as fh:
-        return fh.read()
+    """A source file's bytes: regular files only, size checked before reading (`read_source`)."""
+    return read_source(path)
+
+
+def _unread(path: str, module: str, is_pkg: bool, exc: OSError) -> ModuleFacts:
+    m = ModuleFacts(module, path, is_pkg)
+    if isinstance(exc, SourceError):
+        m.diagnostics.append((1, exc.strerror))
+    else:
+        m.diagnostics.append((1, f"cannot read file: {exc.strerror or exc}"))
+    return m
 
 
 def _facts_for(src: tuple[str, str, bool], cache: FactsCache | None = None,
@@ -44,9 +54,7 @@ def _facts_for(src: tuple[str, str, bool], cache: FactsCache | None = None,
     try:
         data = read_bytes(path)
     except OSError as exc:
-        m = ModuleFacts(module, path, is_pkg)
-        m.diagnostics.append((1, f"cannot read file: {exc.strerror or exc}"))
-        return m, False
+        return _unread(path, module, is_pkg, exc), False
     if cache is not None and lookup:
         hit = cache.get(module, is_pkg, path, data)
         if hit is not None:
@@ -76,15 +84,26 @@ def _facts_of(data: bytes, path: str, module: str, is_pkg: bool) -> tuple[Module
         m = ModuleFacts(module, path, is_pkg)
         m.diagnostics.extend(parsed.diagnostics)
         return m, parsed.fallback  # skipped (too large), not parsed by the fallback
-    old = sys.getrecursionlimit()
-    sys.setrecursionlimit(max(old, 6000))
-    try:
+    with _headroom():
         m = extract(parsed.tree, module, path, is_pkg)
-    finally:
-        sys.setrecursionlimit(old)
     m.diagnostics[:0] = parsed.diagnostics
     m.suppressions = rules.suppressions(parsed.text)
     return m, parsed.fallback
+
+
+@contextlib.contextmanager
+def _headroom(limit: int = 6000) -> Iterator[None]:
+    """Room for the bounded recursion of extraction and evaluation (each caps its own depth
+    well below `limit`, whatever the input), however deep the caller already is."""
+    depth, frame = 0, sys._getframe()
+    while frame is not None:
+        depth, frame = depth + 1, frame.f_back
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(old, limit + depth))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(old)
 
 
 Progress = Callable[[str, int, int], None]
@@ -238,15 +257,16 @@ def _analyze(paths: Sequence[str | os.PathLike[str]], config: Config, audit: boo
     codes = rules.active(config.select, config.ignore, audit=audit)
     if progress:
         progress("resolving", 0, 0)
-    reach = analyze_reach(program, full=any(rules.BY_CODE[c].needs_full for c in codes))
     locate = _locator(program.modules, SourceText())
-    found_findings = findings(reach, locate)
-    ctx = rules.RuleContext(program, reach, locate, config.entry_points)
-    for code in sorted(codes & rules.CHECKS.keys()):
-        extra = rules.CHECKS[code](ctx)
-        if code in config.severity_overrides:
-            extra = [replace(f, severity=config.severity_overrides[code]) for f in extra]
-        found_findings.extend(extra)
+    with _headroom():  # evaluation nests up to resolve._MAX_EVAL_DEPTH levels, a few frames each
+        reach = analyze_reach(program, full=any(rules.BY_CODE[c].needs_full for c in codes))
+        found_findings = findings(reach, locate)
+        ctx = rules.RuleContext(program, reach, locate, config.entry_points)
+        for code in sorted(codes & rules.CHECKS.keys()):
+            extra = rules.CHECKS[code](ctx)
+            if code in config.severity_overrides:
+                extra = [replace(f, severity=config.severity_overrides[code]) for f in extra]
+            found_findings.extend(extra)
     found_findings.sort(key=lambda x: (x.location.path, x.location.line, x.location.column, x.code))
     suppressed = {m.path: m.suppressions for m in modules if m.suppressions}
     used: set[tuple[str, int]] = set()

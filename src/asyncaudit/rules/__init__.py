@@ -44,7 +44,9 @@ def suppressions(text: str) -> dict[int, frozenset[str] | None]:
     out: dict[int, frozenset[str] | None] = {}
     if "asyncaudit:" not in text:
         return out
-    for n, line in enumerate(text.splitlines(), 1):
+    from asyncaudit.parse.source import source_lines  # lines as ast numbers them
+
+    for n, line in enumerate(source_lines(text), 1):
         if "asyncaudit:" not in line:
             continue
         m = _IGNORE.search(line)

@@ -1,0 +1,236 @@
+"""Hostile input never crashes, hangs or loses the run (issue 15's table), end to end.
+
+Each test builds the bad input, runs the real CLI (or `analyze`) and checks: an exit
+status of 0/1/2 in time, one line per problem on stderr, no traceback, and the finding
+of the good file beside it still reported.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from asyncaudit import api
+from asyncaudit.api import Config, analyze
+from asyncaudit.parse import source
+
+GOOD = "import time\n\nasync def ok():\n    time.sleep(1)\n"
+
+
+def run(*args: str, cwd: Path | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """The real CLI, as a user runs it (a fresh interpreter: a segfault is an exit status)."""
+    return subprocess.run([sys.executable, "-m", "asyncaudit", *args], capture_output=True, text=True,
+                          cwd=cwd, timeout=timeout, errors="surrogateescape")
+
+
+def assert_survived(proc: subprocess.CompletedProcess[str], good: str = "good.py") -> None:
+    assert proc.returncode in (0, 1, 2), (proc.returncode, proc.stderr[-2000:])
+    assert "Traceback" not in proc.stderr and "internal error" not in proc.stderr, proc.stderr[-2000:]
+    assert good in proc.stdout, proc.stdout[-2000:]  # the other file's finding is still there
+
+
+# ---- deep nesting: no recursion the input controls ------------------------------------
+
+# every statement kind that holds a block, with the nested part in each kind of its bodies
+_BLOCKS: list[tuple[str, list[str], list[str]]] = [
+    # (name, header lines at this level, lines after the nested body at this level)
+    ("if", ["if x:"], []),
+    ("else", ["if x:", " pass", "else:"], []),
+    ("elif", ["if x:", " pass", "elif y:"], []),
+    ("for", ["for i in x:"], []),
+    ("for-else", ["for i in x:", " pass", "else:"], []),
+    ("while", ["while x:"], []),
+    ("with", ["with x as y:"], []),
+    ("try", ["try:"], ["except E:", " pass"]),
+    ("except", ["try:", " pass", "except E as e:"], []),
+    ("try-else", ["try:", " pass", "except E:", " pass", "else:"], []),
+    ("finally", ["try:", " pass", "finally:"], []),
+    ("def", ["def f():"], []),
+    ("async-def", ["async def f():"], []),
+    ("class", ["class C:"], []),
+    ("async-for", ["async for i in x:"], []),
+    ("async-with", ["async with x:"], []),
+    ("match", ["match x:", " case 1:"], []),
+    ("decorated", ["@d", "def f():"], []),
+]
+
+
+def nested_blocks(kinds: list[str], depth: int) -> str:
+    """`async def main():` holding `depth` nested blocks cycling through `kinds`, with a
+    blocking `open()` innermost.  Built without recursion; one space per level."""
+    table = {name: (head, tail) for name, head, tail in _BLOCKS}
+    lines = ["async def main():"]
+    tails: list[list[str]] = []
+    indent = 1
+    for i in range(depth):
+        head, tail = table[kinds[i % len(kinds)]]
+        lines.extend(" " * indent + h if not h.startswith(" ") else " " * (indent + 1) + h[1:] for h in head)
+        tails.append([" " * indent + t if not t.startswith(" ") else " " * (indent + 1) + t[1:] for t in tail])
+        indent += 2 if head[-1].startswith(" ") else 1
+    lines.append(" " * indent + "open('x')")
+    for tail in reversed(tails):
+        lines.extend(tail)
+    return "\n".join(lines) + "\n"
+
+
+# every expression kind, nested 10,000 deep inside `async def`, blocking call innermost
+_EXPRESSIONS = {
+    "paren": lambda n: "(" * n + "open('x')" + ")" * n,
+    "list": lambda n: "[" * n + "open('x')" + "]" * n,
+    "tuple": lambda n: "(" * n + "open('x')," + ")" * n,
+    "set": lambda n: "{" * n + "open('x')" + "}" * n,
+    "dict": lambda n: "{1: " * n + "open('x')" + "}" * n,
+    "attribute": lambda n: "open('x')" + ".a" * n,
+    "call": lambda n: "open('x')" + "()" * n,
+    "argument": lambda n: "f(" * n + "open('x')" + ")" * n,
+    "keyword": lambda n: "f(a=" * n + "open('x')" + ")" * n,
+    "starred": lambda n: "f(*" * n + "open('x')" + ")" * n,
+    "subscript": lambda n: "open('x')" + "[0]" * n,
+    "index": lambda n: "a[" * n + "open('x')" + "]" * n,
+    "slice": lambda n: "a[1:" * n + "open('x')" + "]" * n,
+    "binop-left": lambda n: "open('x')" + " + a" * n,
+    "binop-right": lambda n: "a - " * n + "open('x')",
+    "power": lambda n: "a ** " * n + "open('x')",
+    "bitwise": lambda n: "a | b & " * n + "open('x')",
+    "unary": lambda n: "-~" * n + "open('x')",
+    "not": lambda n: "not " * n + "open('x')",
+    "and-or": lambda n: "a and b or " * n + "open('x')",
+    "compare": lambda n: "a < " * n + "open('x')",
+    "ifexp": lambda n: "a if b else " * n + "open('x')",
+    "ifexp-body": lambda n: "(" * n + "open('x')" + " if a else b)" * n,
+    "lambda": lambda n: "lambda: " * n + "open('x')",
+    "lambda-default": lambda n: "(lambda a=" * n + "open('x')" + ": a)" * n,
+    "await": lambda n: "await " * n + "open('x')",
+    "walrus": lambda n: "(y := " * n + "open('x')" + ")" * n,
+    "listcomp": lambda n: "[x for x in " * n + "open('x')" + "]" * n,
+    "setcomp": lambda n: "{x for x in " * n + "open('x')" + "}" * n,
+    "dictcomp": lambda n: "{x: x for x in " * n + "open('x')" + "}" * n,
+    "genexp": lambda n: "(x for x in " * n + "open('x')" + ")" * n,
+    "comp-element": lambda n: "[" * n + "open('x')" + " for x in y]" * n,
+    "fstring": lambda n: 'f"{' * n + "open('x')" + '}"' * n,
+    "yield": lambda n: "(yield " * n + "open('x')" + ")" * n,
+    "strings": lambda n: "'a' " * n + "+ open('x')",
+}
+
+
+def expression_tree(root: Path, depth: int) -> None:
+    for name, make in _EXPRESSIONS.items():
+        (root / f"expr_{name.replace('-', '_')}.py").write_text(f"async def main():\n    x = {make(depth)}\n")
+
+
+def _deep_tree(root: Path, fillers: int) -> Path:
+    root.mkdir()
+    (root / "good.py").write_text(GOOD)
+    expression_tree(root, 10_000)
+    # statements: as deep as a file within the size limit can nest them (one byte of
+    # indentation per level: 10,000 levels would be a 50 MB file, refused unread)
+    kinds = [name for name, _, _ in _BLOCKS]
+    for name in kinds:
+        (root / f"stmt_{name.replace('-', '_')}.py").write_text(nested_blocks([name], 2_000))
+    (root / "stmt_mixed_tabs.py").write_text(nested_blocks(kinds, 2_000).replace(" ", "\t"))
+    for i in range(fillers):  # enough files for the worker pool
+        (root / f"filler_{i:03}.py").write_text(f"def f{i}():\n    return {i}\n")
+    return root
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_deep_nesting_of_every_kind_in_cli(tmp_path: Path, jobs: str) -> None:
+    """The issue's segfault (an `async def` 1,000 blocks deep, tabs): every statement kind
+    as deep as a file can hold, every expression kind 10,000 deep, in one process and in
+    workers (`-j 2` with more files than api._PARALLEL_THRESHOLD)."""
+    fillers = api._PARALLEL_THRESHOLD + 10 if jobs == "2" else 0
+    root = _deep_tree(tmp_path / "deep", fillers)
+    proc = run("check", str(root), "--no-cache", "--no-libraries", "-j", jobs)
+    assert_survived(proc)
+    assert proc.stderr == ""
+
+
+def test_ten_thousand_nested_statements(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """10,000 nested blocks of every kind (a 50 MB file: the size limit is lifted for it),
+    in this process and in worker processes."""
+    monkeypatch.setattr(source, "MAX_FILE_BYTES", 128 * 1024 * 1024)
+    root = tmp_path / "t"
+    root.mkdir()
+    (root / "good.py").write_text(GOOD)
+    (root / "deep.py").write_text(nested_blocks([name for name, _, _ in _BLOCKS], 10_000))
+    for jobs in (1, 2):
+        if jobs == 2:
+            for i in range(api._PARALLEL_THRESHOLD):
+                (root / f"filler_{i:03}.py").write_text("x = 1\n")
+        result = analyze([root], Config(follow_libraries=False, cache=False, jobs=jobs))
+        assert [f.location.path for f in result.findings] == [str(root / "good.py")]
+        deep = [d for d in result.diagnostics if d.path.endswith("deep.py")]
+        assert len(deep) == 1 and "nesting deeper than 100 indentation levels" in deep[0].message
+
+
+def test_shallow_part_of_a_deep_file_is_still_analyzed(tmp_path: Path) -> None:
+    src = nested_blocks(["if"], 150) + "\nasync def after():\n    open('y')\n"
+    (tmp_path / "a.py").write_text(src)
+    result = analyze([tmp_path], Config(follow_libraries=False, cache=False))
+    assert [f.function for f in result.findings] == ["a.after"]
+
+
+def test_long_assignment_chain_and_deep_class_hierarchy(tmp_path: Path) -> None:
+    """Evaluation follows `a2 = a1`, `a1 = a0`, ... and base classes: 10,000 of them must
+    neither raise RecursionError (the whole run lost) nor overflow the C stack."""
+    n = 10_000
+    (tmp_path / "good.py").write_text(GOOD)
+    (tmp_path / "chain.py").write_text("\n".join(
+        ["import time", "a0 = time", *(f"a{i + 1} = a{i}" for i in range(n)),
+         "async def main():", f"    a{n}.sleep(1)", "    a3.sleep(1)"]) + "\n")
+    k = 3_000  # (each class's MRO is stored: 10,000 would be 50 million entries)
+    (tmp_path / "classes.py").write_text("\n".join(
+        ["import time", "class C0:", "    def m(self):", "        time.sleep(1)",
+         *(f"class C{i + 1}(C{i}): pass" for i in range(k)),
+         "async def main():", f"    C{k}().m()", "    C3().m()"]) + "\n")
+    proc = run("check", str(tmp_path), "--no-cache", "--no-libraries")
+    assert_survived(proc)
+    assert f"{tmp_path / 'chain.py'}:{n + 5}:5" in proc.stdout  # the shallow end still resolves
+    assert f"{tmp_path / 'classes.py'}:{k + 7}:5" in proc.stdout
+
+
+def test_chain_longer_than_64_calls_is_complete(tmp_path: Path) -> None:
+    """A 100-call chain: shown to its real end, the last step naming the real sink."""
+    (tmp_path / "a.py").write_text("\n".join(
+        ["import time", "def f0():", "    time.sleep(1)", *(f"def f{i + 1}():\n    f{i}()" for i in range(100)),
+         "async def main():", "    f100()"]) + "\n")
+    result = analyze([tmp_path], Config(follow_libraries=False, cache=False))
+    (finding,) = result.findings
+    (chain,) = finding.chains
+    assert len(chain.hops) == 102
+    assert chain.sink == "time.sleep" and chain.hops[-1].target == "time.sleep"
+    assert chain.hops[-1].function == "a.f0"
+
+
+# ---- files that are not regular, or too large --------------------------------------
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_fifo_and_device_given_as_paths_and_walked(tmp_path: Path) -> None:
+    (tmp_path / "good.py").write_text(GOOD)
+    os.mkfifo(tmp_path / "pipe.py")
+    (tmp_path / "zero.py").symlink_to("/dev/zero")
+    for args in ([str(tmp_path)], [str(tmp_path / "pipe.py"), str(tmp_path / "zero.py"), str(tmp_path / "good.py")]):
+        proc = run("check", *args, "--no-libraries", timeout=60)
+        assert_survived(proc)
+        problems = [line for line in proc.stdout.splitlines() if ": warning: " in line]
+        assert len(problems) == 2 and all("not a regular file" in p for p in problems), proc.stdout
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_read_source_never_blocks_on_a_fifo(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.py")
+    with pytest.raises(source.SourceError, match="not a regular file"):
+        source.read_source(tmp_path / "pipe.py")
+
+
+def test_huge_sparse_file_is_refused_unread(tmp_path: Path) -> None:
+    (tmp_path / "good.py").write_text(GOOD)
+    with open(tmp_path / "huge.py", "wb") as fh:
+        fh.truncate(8 * 1024 ** 3)  # 8 GiB, sparse: only reading it would cost memory
+    proc = run("check", str(tmp_path), "--no-libraries", timeout=60)
+    assert_survived(proc)
+    assert f"{tmp_path / 'huge.py'}:1: warning: file is 8192.0 MiB, over the 4 MiB limit; skipped\n" in proc.stdout
