@@ -234,3 +234,136 @@ def test_huge_sparse_file_is_refused_unread(tmp_path: Path) -> None:
     proc = run("check", str(tmp_path), "--no-libraries", timeout=60)
     assert_survived(proc)
     assert f"{tmp_path / 'huge.py'}:1: warning: file is 8192.0 MiB, over the 4 MiB limit; skipped\n" in proc.stdout
+
+
+# ---- file names: bytes on the way in, escaped on the way out ----------------------------
+
+_HOSTILE_NAMES = [b"latin\xff\xfe.py", b"new\nline.py", b"esc\x1b[2J.py", b"back`tick*_x_.py", b"pct%41 sp.py"]
+
+
+def _hostile_names_tree(root: Path) -> list[bytes]:
+    root.mkdir()
+    (root / "good.py").write_text(GOOD)
+    for name in _HOSTILE_NAMES:
+        with open(os.path.join(os.fsencode(root), name), "wb") as fh:
+            fh.write(GOOD.encode())
+    with open(os.path.join(os.fsencode(root), b"broken\nname.py"), "wb") as fh:
+        fh.write(b"def (:\n")
+    return _HOSTILE_NAMES
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "github"])
+def test_any_file_name_in_every_check_format(tmp_path: Path, fmt: str) -> None:
+    import json
+    from urllib.parse import unquote_to_bytes
+
+    names = _hostile_names_tree(tmp_path / "t")
+    proc = run("check", ".", "--no-cache", "--no-libraries", "--format", fmt, cwd=tmp_path / "t")
+    assert proc.returncode == 1, proc.stderr
+    assert "internal error" not in proc.stderr
+    if fmt in ("text", "github"):  # one line per problem: no name splits a line
+        lines = proc.stdout.splitlines()
+        problems = [ln for ln in lines if ln.startswith(("::", *(n.decode("ascii", "replace")[:3] for n in names)))
+                    or ": AA104 " in ln or ": warning: " in ln]
+        assert len([ln for ln in problems if "AA104" in ln]) == len(names) + 1
+        assert len([ln for ln in lines if "syntax error" in ln]) == 1
+        assert all("\x1b" not in ln for ln in lines)
+        assert any("latin\\xff\\xfe.py" in ln for ln in lines)
+        newline = "new%0Aline.py" if fmt == "github" else "new\\nline.py"  # the runner's own escape there
+        assert any(newline in ln for ln in lines)
+    if fmt == "sarif":
+        doc = json.loads(proc.stdout)
+        uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in doc["runs"][0]["results"]}
+        assert all(all(c.isascii() and c.isprintable() and c != " " for c in u) for u in uris)
+        assert {unquote_to_bytes(u) for u in uris} == {*names, b"good.py"}  # the real bytes, percent-encoded
+        notes = doc["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+        assert [unquote_to_bytes(n["locations"][0]["physicalLocation"]["artifactLocation"]["uri"])
+                for n in notes] == [b"broken\nname.py"]
+        assert proc.stderr.count("\n") == 1  # the warning, on one line
+    if fmt == "json":
+        doc = json.loads(proc.stdout)
+        got = {os.fsencode(f["location"]["path"]).rsplit(b"/", 1)[-1] for f in doc["findings"]}
+        assert got == {*names, b"good.py"}  # round-trips to the real name
+
+
+def test_any_file_name_in_the_audit_report(tmp_path: Path) -> None:
+    from markdown_it import MarkdownIt
+
+    _hostile_names_tree(tmp_path / "t")
+    for fmt in ("markdown", "json"):
+        out = tmp_path / f"report.{fmt}"
+        proc = run("audit", ".", "--no-cache", "--no-libraries", "--format", fmt, "--out", str(out),
+                   "--date", "2024-01-01", cwd=tmp_path / "t")
+        assert proc.returncode == 0, proc.stderr
+        text = out.read_text(encoding="utf-8")
+    text = (tmp_path / "report.markdown").read_text(encoding="utf-8")
+    html = MarkdownIt().render(text)
+    assert "<code>back`tick*_x_.py:4</code>" in html  # a backtick in a name cannot end its code span
+    assert "<code>new\\nline.py:4</code>" in html and "<code>latin\\xff\\xfe.py:4</code>" in html
+    assert "\x1b" not in text
+
+
+# ---- arguments ------------------------------------------------------------------------
+
+def test_paths_among_options_and_given_twice(tmp_path: Path) -> None:
+    (tmp_path / "x").mkdir()
+    (tmp_path / "x" / "a.py").write_text(GOOD)
+    (tmp_path / "b.py").write_text(GOOD)
+    proc = run("check", "x/a.py", "--no-cache", "--format", "text", "b.py", "--no-libraries", "x/a.py",
+               "./b.py", cwd=tmp_path)
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stdout.count("AA104") == 2
+    assert "2 findings in 2 files" in proc.stdout
+    # the same folder as `.` and as `../x`: analyzed once
+    proc = run("check", ".", "--no-cache", "--no-libraries", "../x", cwd=tmp_path / "x")
+    assert proc.returncode == 1 and "1 finding in 1 files" in proc.stdout, proc.stdout
+
+
+def test_deeply_nested_toml_value_is_one_config_error(tmp_path: Path) -> None:
+    (tmp_path / "good.py").write_text(GOOD)
+
+    def nested(depth: int) -> str:
+        return "[" * depth + '"x"' + "]" * depth
+
+    for text, status in (
+        ("[tool.asyncaudit]\nexclude = " + nested(900) + "\n", 2),  # parsed, then refused by validation
+        ("[tool.asyncaudit]\nexclude = " + nested(5_000) + "\n", 2),
+        ("[tool.asyncaudit]\nexclude = " + nested(100_000) + "\n", 2),  # deeper than tomllib can parse
+        ("[tool.other]\nx = " + nested(900) + "\n[tool.asyncaudit]\n", 1),  # another tool's: fine
+        ("[tool.other]\nx = " + nested(100_000) + "\n[tool.asyncaudit]\n", 2),
+    ):
+        (tmp_path / "pyproject.toml").write_text(text)
+        proc = run("check", ".", "--no-cache", "--no-libraries", cwd=tmp_path)
+        assert proc.returncode == status, proc.stderr
+        assert "internal error" not in proc.stderr
+        if status == 2:
+            assert proc.stderr.count("\n") == 1 and proc.stderr.startswith("asyncaudit: error: "), proc.stderr
+        else:
+            assert "good.py" in proc.stdout
+
+
+# ---- exact positions -----------------------------------------------------------------
+
+def test_form_feed_and_line_separator_do_not_shift_columns_or_evidence(tmp_path: Path) -> None:
+    """Python splits lines only at \\n, \\r\\n and \\r: a form feed (in indentation, PEP 8's
+    page break) or U+2028 in a string must not move the lines and columns reported."""
+    (tmp_path / "a.py").write_text(
+        "import time\n\f\n"
+        "s = 'a\u2028b\x0bc\x1cd\x85e'  # odd line breaks to str.splitlines\n"
+        "async def main():\n"
+        "    x = '\u2028'; time.sleep(1)\n"
+        "\f    time.sleep(2)\n"
+        "    time.sleep(3)  # asyncaudit: ignore[AA104]\n", encoding="utf-8")
+    result = analyze([tmp_path], Config(follow_libraries=False, cache=False))
+    got = [(f.location.line, f.location.column, f.location.end_column) for f in result.findings]
+    assert got == [(5, 14, 27), (6, 6, 19)]  # and the suppression on line 7 applies to line 7
+    from asyncaudit.sourcetext import SourceText
+
+    src = SourceText()
+    assert [src.segment(f.location) for f in result.findings] == ["time.sleep(1)", "time.sleep(2)"]
+    out = tmp_path / "r.md"
+    proc = run("audit", str(tmp_path), "--no-cache", "--no-libraries", "--out", str(out), "--date", "2024-01-01")
+    assert proc.returncode == 0, proc.stderr
+    text = out.read_text(encoding="utf-8")
+    assert "time.sleep(1)" in text and "time.sleep(2)" in text
+    assert "a.py:5`" in text and "a.py:6`" in text

@@ -518,7 +518,7 @@ def _violation_id(fs: list[Finding]) -> str:
     kind, key = _group_key(fs[0])
     keys = sorted({_group_key(f)[1] for f in fs})
     text = "\x1f".join([kind, *keys])
-    return hashlib.sha256(text.encode()).hexdigest()[:12]
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:12]  # any file name
 
 
 # ---- compliant examples ----------------------------------------------------------------------

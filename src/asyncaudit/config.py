@@ -27,6 +27,7 @@ import hashlib
 import json
 import os
 import re
+import sys
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -37,6 +38,7 @@ from typing import IO, Any
 from asyncaudit.catalog.blocking import CATEGORIES, Sink
 from asyncaudit.catalog.loop import CallableSlot
 from asyncaudit.model import Severity
+from asyncaudit.parse.source import SourceError, read_source
 from asyncaudit.rules import BY_CODE
 
 SECTION = "tool.asyncaudit"
@@ -485,27 +487,45 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+_MAX_TOML_BYTES = 16 * 1024 * 1024
+_TOML_FRAMES = 20_000  # tomllib recurses a few frames per nesting level (pure Python: no C stack)
+
+
+def _parse_toml(data: bytes, name: str | None) -> dict[str, Any]:
+    """tomllib on bytes; every failure (nesting too deep included) is one ConfigError line."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"invalid TOML: not UTF-8 ({exc.reason} at byte {exc.start})", path=name) from None
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(old, _TOML_FRAMES))
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"invalid TOML: {_one_line(str(exc))}", path=name) from None
+    except RecursionError:
+        # a value nested thousands of levels deep: tomllib's recursion ends here, not the run
+        raise ConfigError("invalid TOML: values nested too deeply", path=name) from None
+    finally:
+        sys.setrecursionlimit(old)
+
+
 def _read_toml(file: str | os.PathLike[str] | IO[bytes]) -> tuple[dict[str, Any], str | None]:
     """Parsed TOML and the file's name (None for an anonymous stream)."""
     if isinstance(file, (str, os.PathLike)):
         name: str | None = os.fspath(file)
         try:
-            with open(file, "rb") as fh:
-                return tomllib.load(fh), name
+            # a regular file within the size limit only: a FIFO or an 8 GiB file here must
+            # not hang the run or exhaust memory
+            data = read_source(file, _MAX_TOML_BYTES)
+        except SourceError as exc:
+            raise ConfigError(f"cannot read: {exc.strerror}", path=name) from None
         except OSError as exc:
             raise ConfigError(f"cannot read: {exc.strerror or exc}", path=name) from None
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"invalid TOML: {_one_line(str(exc))}", path=name) from None
-        except UnicodeDecodeError as exc:
-            raise ConfigError(f"invalid TOML: not UTF-8 ({exc.reason} at byte {exc.start})", path=name) from None
+        return _parse_toml(data, name), name
     name = getattr(file, "name", None)
     name = name if isinstance(name, str) else None
-    try:
-        return tomllib.load(file), name
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"invalid TOML: {_one_line(str(exc))}", path=name) from None
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"invalid TOML: not UTF-8 ({exc.reason} at byte {exc.start})", path=name) from None
+    return _parse_toml(file.read(_MAX_TOML_BYTES + 1), name), name
 
 
 def _section(data: Mapping[str, Any]) -> object | None:
