@@ -397,8 +397,8 @@ def test_make_config_from_the_readme_example(tmp_path: Path) -> None:
 def test_make_config_without_a_file_is_defaults_plus_cli(tmp_path: Path) -> None:
     c = cfg.make_config([tmp_path], {"select": ("AA104",)}, config_file=write(tmp_path / "empty.toml", ""))
     assert c.select == ("AA104",) and c.source == tmp_path / "empty.toml"
-    assert c.cache_dir == str(tmp_path.resolve() / ".asyncaudit_cache")
-    assert dataclasses.replace(c, select=(), cache_dir=".asyncaudit_cache", source=None) == Config()
+    assert c.cache_dir == ".asyncaudit_cache"  # the default cache is where the user is, not by the file
+    assert dataclasses.replace(c, select=(), source=None, python_explicit=True) == Config()
 
 
 def test_make_config_explicit_file_wins_over_search(tmp_path: Path) -> None:
@@ -410,10 +410,15 @@ def test_make_config_explicit_file_wins_over_search(tmp_path: Path) -> None:
         cfg.make_config([tmp_path], {}, config_file=tmp_path / "missing.toml")
 
 
-def test_make_config_paths_relative_to_the_file_cli_paths_untouched(tmp_path: Path) -> None:
+def test_make_config_paths_relative_to_the_file_cli_paths_untouched(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ASYNCAUDIT_CACHE_DIR", raising=False)
     write(tmp_path / "pyproject.toml",
           '[tool.asyncaudit]\npython = "python3"\ncache-dir = "/var/cache/aa"\ninclude = ["~/x"]\n')
+    # found in the analyzed tree: a cache-dir outside its root and the current directory is refused
     c = cfg.make_config([tmp_path], {})
+    assert c.cache_dir == ".asyncaudit_cache" and len(c.notes) == 1 and "outside the project root" in c.notes[0]
+    c = cfg.make_config([tmp_path], {}, config_file=tmp_path / "pyproject.toml")  # the user's own choice
     assert c.python == "python3"  # a bare command is looked up on PATH
     assert c.cache_dir == "/var/cache/aa"
     assert c.include == (os.path.expanduser("~/x"),)

@@ -367,3 +367,29 @@ def test_form_feed_and_line_separator_do_not_shift_columns_or_evidence(tmp_path:
     text = out.read_text(encoding="utf-8")
     assert "time.sleep(1)" in text and "time.sleep(2)" in text
     assert "a.py:5`" in text and "a.py:6`" in text
+
+
+# ---- a worker that dies loses only its own file ---------------------------------------
+
+@pytest.mark.skipif(sys.platform == "win32" or __import__("multiprocessing").get_start_method() != "fork",
+                    reason="the crash is injected into forked workers")
+def test_a_dying_worker_is_one_diagnostic_and_the_run_completes(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    import signal
+
+    real = api._facts_job
+
+    def job(src, cache):  # noqa: ANN001, ANN202
+        if src[0].endswith("boom.py"):
+            os.kill(os.getpid(), signal.SIGKILL)  # as the OOM killer, or a segfault in C, would
+        return real(src, cache)
+
+    monkeypatch.setattr(api, "_facts_job", job)
+    for i in range(api._PARALLEL_THRESHOLD + 20):
+        (tmp_path / f"m{i:03}.py").write_text(GOOD if i % 50 == 0 else f"x = {i}\n")
+    (tmp_path / "boom.py").write_text(GOOD)
+    result = analyze([tmp_path], Config(follow_libraries=False, cache=False, jobs=2))
+    assert [(Path(d.path).name, d.message) for d in result.diagnostics] == [
+        ("boom.py", "analysis crashed (its worker process died); file skipped")]
+    assert len(result.findings) == 7  # m000, m050, ... m300: every other file's finding is there
+    assert result.stats.files == api._PARALLEL_THRESHOLD + 21

@@ -421,10 +421,14 @@ OPTIONS: tuple[Option, ...] = (
            "frozenset[str]", convert=frozenset, coerce=_frozen, key=sorted),
     Option("severity-overrides", {}, _severity_overrides, "rule code or category -> severity",
            "dict[str, Severity]", convert=_to_overrides, coerce=_overrides, key=_severity_key),
-    Option("python", None, _string, "interpreter of the audited environment (default: the active virtualenv)",
+    Option("python", None, _string,
+           "the audited environment's virtualenv (read from its files, never run; default: VIRTUAL_ENV, "
+           "CONDA_PREFIX, .venv/ or venv/ in the project)",
            "str | None", key=_same, flags=("--python",), metavar="PATH", relative="command",
-           flag_help="interpreter of the audited environment: calls into its installed packages are "
-                     "followed into their source (default: the active virtualenv)"),
+           flag_help="the audited environment, a virtualenv folder or an interpreter: calls into its "
+                     "installed packages are followed into their source.  A venv is read from its files; "
+                     "only another interpreter is run (python -I -S, to print its paths).  Default: "
+                     "VIRTUAL_ENV, CONDA_PREFIX, or .venv/ or venv/ in the project"),
     Option("follow-libraries", True, _bool, "follow calls into installed third-party packages", "bool",
            key=_same, flags=("--no-libraries",), kind="off",
            flag_help="do not follow calls into installed third-party packages"),
@@ -432,7 +436,10 @@ OPTIONS: tuple[Option, ...] = (
            flags=("--jobs", "-j"), kind="int", flag_help="worker processes (default: all cores)"),
     Option("cache", True, _bool, "read and write the cache", "bool",
            flags=("--no-cache",), kind="off", flag_help="do not read or write .asyncaudit_cache/"),
-    Option("cache-dir", ".asyncaudit_cache", _string, "where the cache lives", "str", relative="path"),
+    Option("cache-dir", ".asyncaudit_cache", _string,
+           "where the cache lives (from the analyzed tree's own file: only inside its root or the current directory)",
+           "str", relative="path", flags=("--cache-dir",), metavar="DIR",
+           flag_help="where the cache lives (default: .asyncaudit_cache in the current directory)"),
     Option("fix-offloader", "auto", _fix_offloader,
            f"what `check --fix` offloads with: {' | '.join(FIX_OFFLOADERS)}", "str"),
     # order is search order
@@ -678,6 +685,10 @@ class Config:
 
     extra_sink_severity: dict[str, Severity] = field(default_factory=dict)  # from extra-sinks, only where set
     source: Path | None = None  # the configuration file used, if any
+    # `python` may be run as an interpreter only when the user gave it (command line, API);
+    # from a configuration file it must name a virtualenv, read and never executed
+    python_explicit: bool = True
+    notes: tuple[str, ...] = ()  # one-line warnings about the configuration itself (refused values)
 
     def __post_init__(self) -> None:
         for o in OPTIONS:
@@ -795,9 +806,47 @@ def make_config(paths: Sequence[str | os.PathLike[str]], cli_options: Mapping[st
     """
     source = Path(config_file) if config_file is not None else find_config(paths)
     file_options = load(source)
+    explicit_cache = source is not None and _sets(source, "cache-dir")
+    notes: list[str] = []
     if source is not None:
         _relative_to(source.resolve().parent, file_options)
-    return from_options(merge(file_options, cli_options), source)
+        if not explicit_cache:  # the default cache lives where the user is, never in the tree
+            file_options["cache-dir"] = DEFAULTS["cache-dir"]
+        elif (config_file is None and cli_options.get("cache_dir", cli_options.get("cache-dir", MISSING))
+              in (MISSING, None) and not os.environ.get("ASYNCAUDIT_CACHE_DIR")):
+            # found in the analyzed tree, and the value is the one used: its writes stay in
+            # its root or here, else the default cache (here) is used instead, with one line
+            refused = _refused_cache_dir(str(file_options["cache-dir"]), source)
+            if refused:
+                notes.append(refused)
+                file_options["cache-dir"] = DEFAULTS["cache-dir"]
+    config = from_options(merge(file_options, cli_options), source)
+    config.python_explicit = cli_options.get("python", MISSING) not in (MISSING, None)
+    config.notes = tuple(notes)
+    return config
+
+
+def _sets(source: Path, option: str) -> bool:
+    """Whether the file's `[tool.asyncaudit]` table gives `option` itself (either spelling)."""
+    table = _section(_read_toml(source)[0])
+    return isinstance(table, dict) and (option in table or option.replace("-", "_") in table)
+
+
+def _inside(path: str, folder: str) -> bool:
+    p, f = os.path.realpath(path), os.path.realpath(folder)
+    return p == f or p.startswith(f.rstrip(os.sep) + os.sep)
+
+
+def _refused_cache_dir(cache_dir: str, source: Path) -> str | None:
+    """Why a `cache-dir` from a configuration found in the analyzed tree is refused, or None.
+
+    It must stay inside that project's root or the current directory (symlinks resolved):
+    an analyzed tree must not choose where asyncaudit writes."""
+    root = str(source.resolve().parent)
+    if _inside(cache_dir, root) or _inside(cache_dir, os.getcwd()):
+        return None
+    return (f"cache-dir {cache_dir!r} is outside the project root and the current directory; refused, "
+            "the default cache is used (choose another with --cache-dir, ASYNCAUDIT_CACHE_DIR or --config)")
 
 
 # --------------------------------------------------------------------------------------

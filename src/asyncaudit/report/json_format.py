@@ -58,6 +58,7 @@ def as_dict(result: AnalysisResult) -> dict[str, object]:
         ],
         "compliant": [{"location": _loc(c.location), "function": c.function, "callee": c.callee,
                        "how": c.how} for c in result.compliant],
+        "environment": result.environment or None,
         "diagnostics": [{"path": d.path, "line": d.line, "message": d.message} for d in result.diagnostics],
         "stats": {
             "files": s.files, "project_modules": s.project_modules, "library_modules": s.library_modules,

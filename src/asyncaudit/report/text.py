@@ -101,6 +101,7 @@ def render(result: AnalysisResult) -> str:
         f"{100 * s.resolved_share:.1f}%" + (
             f"; {s.resolved_project_imports}/{s.project_imports} imports of project modules resolved, "
             f"{100 * s.resolved_import_share:.1f}%" if s.project_imports else "") + ")"
+        + (f"; environment: {one_line(result.environment)}" if result.environment else "")
     )
     out.extend(hint_lines(s))
     return "\n".join(out) + "\n"
