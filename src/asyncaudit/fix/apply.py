@@ -192,9 +192,37 @@ def _fix_of(p: Plan) -> Fix:
     return Fix(p.applicability, p.description, p.reason, p.edits)
 
 
+_LIBCST_DEPTH = 300
+
+
+def _too_deep_for_libcst(data: bytes) -> bool:
+    """libcst's native parser overflows its C stack (a segfault) or takes minutes on
+    expressions a few thousand levels deep, and it recurses once per *operator* where ast
+    keeps `a and b or ...` and `a < b < ...` flat: measure nesting with ast, counting the
+    operands of those flat nodes as levels too.  A file ast cannot parse is not fixed."""
+    import ast
+
+    try:
+        tree = ast.parse(data)
+    except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
+        return True
+    stack: list[tuple[ast.AST, int]] = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > _LIBCST_DEPTH:
+            return True
+        width = (len(node.values) if isinstance(node, ast.BoolOp)
+                 else len(node.comparators) if isinstance(node, ast.Compare) else 0)
+        for child in ast.iter_child_nodes(node):
+            stack.append((child, depth + 1 + width))
+    return False
+
+
 def _parse(path: str, data: bytes | None) -> tuple[bytes, cst.Module] | str:
     if data is None:
         return "cannot read the file"
+    if _too_deep_for_libcst(data):
+        return "nested too deeply for libcst; not fixed"
     try:
         module = cst.parse_module(data)
     except (cst.ParserSyntaxError, SyntaxError, ValueError, RecursionError, MemoryError) as exc:

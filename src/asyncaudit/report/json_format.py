@@ -58,7 +58,6 @@ def as_dict(result: AnalysisResult) -> dict[str, object]:
         ],
         "compliant": [{"location": _loc(c.location), "function": c.function, "callee": c.callee,
                        "how": c.how} for c in result.compliant],
-        "environment": result.environment or None,
         "diagnostics": [{"path": d.path, "line": d.line, "message": d.message} for d in result.diagnostics],
         "stats": {
             "files": s.files, "project_modules": s.project_modules, "library_modules": s.library_modules,
@@ -73,6 +72,7 @@ def as_dict(result: AnalysisResult) -> dict[str, object]:
             "not_installed": [{"package": p, "call_sites": n} for p, n in s.not_installed],
             "libraries": s.libraries,
         },
+        "environment": result.environment or None,  # how installed packages were found (None: not followed)
     }
     for f, entry in zip(result.findings, out["findings"]):  # type: ignore[call-overload]
         if f.runtime is not None:  # confirmed by the test suite (`check --runtime FILE`)
