@@ -174,6 +174,22 @@ def test_shallow_part_of_a_deep_file_is_still_analyzed(tmp_path: Path) -> None:
     assert [f.function for f in result.findings] == ["a.after"]
 
 
+
+def test_fix_never_hands_libcst_a_deep_file_even_when_ast_cannot_parse_it(tmp_path: Path) -> None:
+    """libcst's native parser segfaults on 3,000 nested brackets.  A file this interpreter
+    cannot parse (here: a syntax error, so tree-sitter analyzes it) is measured on the
+    fallback's tree: the deep one is not fixed, with one line; the shallow one with syntax
+    newer than the running interpreter (PEP 695 on 3.11) is still fixed."""
+    deep = "import time\n\nasync def ok():\n    time.sleep(1)\n\nx = " + "(" * 3_000 + "1" + ")" * 3_000 + "\ndef g(:\n"
+    (tmp_path / "deep.py").write_text(deep)
+    (tmp_path / "newer.py").write_text("import time\n\ntype Alias = int\n\n\nasync def f():\n    time.sleep(1)\n")
+    proc = run("check", "--fix", ".", "--no-cache", "--no-libraries", cwd=tmp_path)
+    assert proc.returncode in (0, 1, 2), (proc.returncode, proc.stderr[-2000:])
+    assert "Traceback" not in proc.stderr and "internal error" not in proc.stderr, proc.stderr
+    assert "deep.py:1: warning: no fixes: nested too deeply for libcst; not fixed" in proc.stderr
+    assert (tmp_path / "deep.py").read_text() == deep
+    assert "await asyncio.sleep(1)" in (tmp_path / "newer.py").read_text()
+
 def test_long_assignment_chain_and_deep_class_hierarchy(tmp_path: Path) -> None:
     """Evaluation follows `a2 = a1`, `a1 = a0`, ... and base classes: 10,000 of them must
     neither raise RecursionError (the whole run lost) nor overflow the C stack."""

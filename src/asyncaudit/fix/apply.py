@@ -5,6 +5,7 @@ Stage: fix.  See the package docstring for the order of operations.
 
 from __future__ import annotations
 
+import ast
 import difflib
 import functools
 import os
@@ -198,15 +199,16 @@ _LIBCST_DEPTH = 300
 def _too_deep_for_libcst(data: bytes) -> bool:
     """libcst's native parser overflows its C stack (a segfault) or takes minutes on
     expressions a few thousand levels deep, and it recurses once per *operator* where ast
-    keeps `a and b or ...` and `a < b < ...` flat: measure nesting with ast, counting the
-    operands of those flat nodes as levels too.  A file ast cannot parse is not fixed."""
-    import ast
-
-    try:
-        tree = ast.parse(data)
-    except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
+    keeps `a and b or ...` and `a < b < ...` flat: measure nesting on the analysis's own
+    tree, counting the operands of those flat nodes as levels too.  A file this
+    interpreter cannot parse (newer syntax, a syntax error) is measured on the tree-sitter
+    fallback, whose depth is capped: its nesting diagnostic is the answer there."""
+    parsed = parse_source(data)
+    if parsed.tree is None:
         return True
-    stack: list[tuple[ast.AST, int]] = [(tree, 0)]
+    if parsed.fallback and any("nesting deeper than" in message for _, message in parsed.diagnostics):
+        return True
+    stack: list[tuple[ast.AST, int]] = [(parsed.tree, 0)]
     while stack:
         node, depth = stack.pop()
         if depth > _LIBCST_DEPTH:
