@@ -335,6 +335,20 @@ def test_paths_among_options_and_given_twice(tmp_path: Path) -> None:
     assert proc.returncode == 1 and "1 finding in 1 files" in proc.stdout, proc.stdout
 
 
+def test_a_folder_or_file_reached_through_a_symlink_is_analyzed_once(tmp_path: Path) -> None:
+    (tmp_path / "x").mkdir()
+    (tmp_path / "x" / "a.py").write_text(GOOD)
+    os.mkfifo(tmp_path / "x" / "pipe.py")
+    (tmp_path / "link").symlink_to("x")
+    (tmp_path / "x" / "alias.py").symlink_to("a.py")
+    for args in (("x", "link"), ("link", "x/a.py"), ("x/a.py", "link/a.py", "x/alias.py"), ("x/a.py", "link"),
+                 ("x", "x/a.py", "x")):
+        proc = run("check", *args, "--no-cache", "--no-libraries", cwd=tmp_path)
+        assert proc.returncode == 1, (args, proc.stderr)
+        assert "1 finding in 1 files" in proc.stdout, (args, proc.stdout)
+        assert "claimed by" not in proc.stderr and proc.stderr.count("not a regular file") <= 1, (args, proc.stderr)
+
+
 def test_deeply_nested_toml_value_is_one_config_error(tmp_path: Path) -> None:
     (tmp_path / "good.py").write_text(GOOD)
 

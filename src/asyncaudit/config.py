@@ -27,7 +27,6 @@ import hashlib
 import json
 import os
 import re
-import sys
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -38,7 +37,7 @@ from typing import IO, Any
 from asyncaudit.catalog.blocking import CATEGORIES, Sink
 from asyncaudit.catalog.loop import CallableSlot
 from asyncaudit.model import Severity
-from asyncaudit.parse.source import SourceError, read_source
+from asyncaudit.parse.source import SourceError, load_toml, read_source
 from asyncaudit.rules import BY_CODE
 
 SECTION = "tool.asyncaudit"
@@ -495,26 +494,19 @@ def _one_line(text: str) -> str:
 
 
 _MAX_TOML_BYTES = 16 * 1024 * 1024
-_TOML_FRAMES = 20_000  # tomllib recurses a few frames per nesting level (pure Python: no C stack)
-
-
 def _parse_toml(data: bytes, name: str | None) -> dict[str, Any]:
     """tomllib on bytes; every failure (nesting too deep included) is one ConfigError line."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ConfigError(f"invalid TOML: not UTF-8 ({exc.reason} at byte {exc.start})", path=name) from None
-    old = sys.getrecursionlimit()
-    sys.setrecursionlimit(max(old, _TOML_FRAMES))
     try:
-        return tomllib.loads(text)
+        return load_toml(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"invalid TOML: {_one_line(str(exc))}", path=name) from None
     except RecursionError:
-        # a value nested thousands of levels deep: tomllib's recursion ends here, not the run
+        # a value nested tens of thousands of levels deep: tomllib's recursion ends here, not the run
         raise ConfigError("invalid TOML: values nested too deeply", path=name) from None
-    finally:
-        sys.setrecursionlimit(old)
 
 
 def _read_toml(file: str | os.PathLike[str] | IO[bytes]) -> tuple[dict[str, Any], str | None]:

@@ -12,7 +12,7 @@ import re
 import tomllib
 from pathlib import Path
 
-from asyncaudit.parse.source import read_source
+from asyncaudit.parse.source import load_toml, read_source
 
 _REQUIRES = re.compile(r"""requires[-_]python\s*=\s*["']([^"']+)["']""")
 _LOWER = re.compile(r">=?\s*3\s*\.\s*(\d+)")
@@ -42,7 +42,7 @@ def _declared(d: Path) -> int | None | bool:
         try:
             # the analyzed tree's file: read safely (size, regular file) and a value nested
             # too deep for tomllib's recursion means "declares nothing", not a lost run
-            data = tomllib.loads(read_source(pyproject).decode("utf-8"))
+            data = load_toml(read_source(pyproject).decode("utf-8"))
         except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError):
             return None
         spec = data.get("project", {}).get("requires-python") if isinstance(data.get("project"), dict) else None

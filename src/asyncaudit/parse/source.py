@@ -15,9 +15,12 @@ import io
 import os
 import re
 import stat
+import sys
 import tokenize
+import tomllib
 import warnings
 from dataclasses import dataclass, field
+from typing import Any
 
 MAX_FILE_BYTES = 4 * 1024 * 1024
 
@@ -62,6 +65,29 @@ def read_source(path: str | os.PathLike[str], limit: int | None = None) -> bytes
     if len(data) > limit:
         raise SourceError(0, too_large(len(data), limit), os.fspath(path))
     return data
+
+
+_TOML_FRAMES = 20_000  # tomllib recurses a few frames per nesting level (pure Python: no C stack)
+
+
+def load_toml(text: str) -> dict[str, Any]:
+    """`tomllib.loads` with room for the nesting a valid file may hold, however deep the
+    caller already is; any TOML file in the analyzed tree (pyproject.toml) goes through here.
+
+    Raises:
+        tomllib.TOMLDecodeError: Not TOML.
+        RecursionError: Values nested deeper than even that room (tens of thousands of
+            levels): the caller treats it as an unreadable file, never as a lost run.
+    """
+    depth, frame = 0, sys._getframe()
+    while frame is not None:
+        depth, frame = depth + 1, frame.f_back
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(old, depth + _TOML_FRAMES))
+    try:
+        return tomllib.loads(text)
+    finally:
+        sys.setrecursionlimit(old)
 
 
 def too_large(size: int, limit: int = MAX_FILE_BYTES) -> str:
