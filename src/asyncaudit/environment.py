@@ -3,7 +3,8 @@
 An analyzed tree is data: nothing it names is ever run.  The environment whose installed
 packages are followed is read from disk — `pyvenv.cfg`, `lib/python3.*/site-packages`
 (`Lib/site-packages` on Windows) and the *path lines* of its `.pth` files, never their
-`import` lines, which `site` would execute.  Sources, first found wins:
+`import` lines, which `site` would execute (an editable install's finder module is read
+as text for the package folders it maps).  Sources, first found wins:
 
 1. `--python PATH` on the command line: a virtualenv folder, or an interpreter.  A venv's
    interpreter is read like its folder; only another interpreter (a system or pyenv
@@ -24,6 +25,7 @@ each followed by its `.pth` path entries, in the order `site` puts them on `sys.
 
 from __future__ import annotations
 
+import ast
 import os
 import re
 import shutil
@@ -33,6 +35,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from asyncaudit.parse.source import read_source
+
+_SMALL = 1 << 20  # pyvenv.cfg, .pth files: a real one is a few lines
 _PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
 _VERSION_DIR = re.compile(r"python(\d+)\.(\d+)t?$")
 
@@ -137,8 +142,8 @@ def _venv_prefix(path: Path) -> Path | None:
 def _read_cfg(prefix: Path) -> dict[str, str]:
     out: dict[str, str] = {}
     try:
-        text = (prefix / "pyvenv.cfg").read_text(encoding="utf-8", errors="replace")
-    except OSError:
+        text = read_source(prefix / "pyvenv.cfg", _SMALL).decode("utf-8", "replace")
+    except OSError:  # SourceError included: a FIFO or a huge file is no configuration
         return out
     for line in text.splitlines()[:200]:
         key, sep, value = line.partition("=")
@@ -206,8 +211,15 @@ def _same(a: Path, b: Path) -> bool:
 
 def _with_pth(sites: Sequence[Path]) -> tuple[Path, ...]:
     """Each site folder followed by the path lines of its .pth files, as `site.addsitedir`
-    orders them (files by name); `import` lines are code and are never run or followed."""
+    orders them (files by name); `import` lines are code and are never run.
+
+    Editable installs whose `.pth` only imports a finder (setuptools' `__editable___*_finder`,
+    the `editables` redirector of hatchling and PDM) map package names to their source
+    folders; that mapping is read from the finder module's text (`_editable_roots`) and
+    the folders holding the mapped packages come last, as the finder itself sits after
+    the path-based finder on `sys.meta_path`."""
     out: list[Path] = []
+    late: list[Path] = []
     for site in sites:
         if site not in out:
             out.append(site)
@@ -217,18 +229,68 @@ def _with_pth(sites: Sequence[Path]) -> tuple[Path, ...]:
             continue
         for name in names:
             try:
-                with open(site / name, "rb") as fh:
-                    raw = fh.read(1 << 20)
+                raw = read_source(site / name, _SMALL)
             except OSError:
                 continue
             for line in raw.decode("utf-8", "replace").splitlines():
                 line = line.rstrip()
-                if not line or line.startswith("#") or line.startswith(("import ", "import\t")):
+                if not line or line.startswith("#"):
+                    continue
+                if line.startswith(("import ", "import\t")):
+                    late += _editable_roots(site, line)
                     continue
                 entry = Path(os.path.normpath(site / line))
                 if entry.is_dir() and entry not in out:
                     out.append(entry)
+    out += [p for p in dict.fromkeys(late) if p not in out]
     return tuple(out)
+
+
+_IMPORTED = re.compile(r"(?:^|;)\s*import\s+([A-Za-z_]\w*)")
+
+
+def _editable_roots(site: Path, line: str) -> list[Path]:
+    """The folders holding the packages an editable-install finder maps, read (never run)
+    from the modules a `.pth` import line names, found beside it in `site`.
+
+    setuptools writes `MAPPING: dict[str, str] = {"pkg": "/src/pkg"}` (and `NAMESPACES`);
+    `editables` writes `F.map_module("pkg", "/src/pkg/__init__.py")`.  A mapped name is
+    followed when the folder or file it maps to carries that name, so the folder above it,
+    as a search root, finds it under the same name."""
+    out: list[Path] = []
+    for module in _IMPORTED.findall(line):
+        path = site / f"{module}.py"
+        try:
+            tree = ast.parse(read_source(path, _SMALL))
+        except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
+            continue
+        pairs: list[tuple[object, object]] = []
+        for node in ast.walk(tree):
+            target = (node.targets[0] if isinstance(node, ast.Assign) and len(node.targets) == 1
+                      else node.target if isinstance(node, ast.AnnAssign) else None)
+            if isinstance(target, ast.Name) and target.id in ("MAPPING", "NAMESPACES") and node.value is not None:
+                try:
+                    value = ast.literal_eval(node.value)
+                except (ValueError, TypeError, SyntaxError, RecursionError, MemoryError):
+                    continue
+                if isinstance(value, dict):
+                    for k, v in value.items():
+                        pairs += [(k, x) for x in v] if isinstance(v, list) else [(k, v)]
+            elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                  and node.func.attr in ("map_module", "map_package") and len(node.args) >= 2):
+                name, where = node.args[:2]
+                if isinstance(name, ast.Constant) and isinstance(where, ast.Constant):
+                    pairs.append((name.value, where.value))
+        for name, where in pairs:
+            if not (isinstance(name, str) and isinstance(where, str) and os.path.isabs(where)):
+                continue
+            target = Path(os.path.normpath(where))
+            if target.name == "__init__.py":
+                target = target.parent
+            stem = target.name[:-3] if target.name.endswith(".py") else target.name
+            if stem == name.rpartition(".")[2] and target.exists() and name.count(".") == 0:
+                out.append(target.parent)
+    return out
 
 
 def _from_interpreter(python: Path, shown: str) -> Environment:
