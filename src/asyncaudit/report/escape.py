@@ -7,8 +7,10 @@ run with UnicodeEncodeError.  Every formatter passes names through one of these:
 
 - `one_line`: text and GitHub output, stderr, Markdown: control characters, line
   separators and undecodable bytes become visible escapes (`\\n`, `\\x1b`, `\\xff`);
-- `uri`: SARIF: a relative or `file://` URI with the name's real bytes percent-encoded;
-- `code_span`: Markdown: a code span that no backtick in the text can close early.
+- `uri`: SARIF and Markdown links: a relative or `file://` URI with the name's real bytes
+  percent-encoded.
+
+Markdown's own escaping (code spans, fences, inline text) is in `report/markdown.py`.
 """
 
 from __future__ import annotations
@@ -58,18 +60,3 @@ def _has_lone_surrogates(text: str) -> bool:
     except UnicodeEncodeError:
         return True
     return False
-
-
-def code_span(text: str) -> str:
-    """A Markdown code span showing `text` literally (one line; backticks inside kept)."""
-    text = one_line(text)
-    longest = max((len(r) for r in re.findall("`+", text)), default=0)
-    fence = "`" * (longest + 1)
-    pad = " " if text.startswith("`") or text.endswith("`") or (text.startswith(" ") and text.strip()) else ""
-    return f"{fence}{pad}{text}{pad}{fence}"
-
-
-def fence(block: str) -> str:
-    """A code fence longer than any run of backticks in `block` (so it cannot be closed early)."""
-    longest = max((len(r) for r in re.findall("`{3,}", block)), default=0)
-    return "`" * max(3, longest + 1)
