@@ -37,11 +37,13 @@ import json
 import os
 import random
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 import time
 import warnings
+from dataclasses import dataclass, field
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -307,11 +309,38 @@ def main(argv: list[str] | None = None) -> int:
     rng.shuffle(programs)
     programs = programs[:args.programs]
 
-    counts = {"crash": 0, "hang": 0, "nondeterminism": 0}
-    failing_batches = 0
+    tally = Tally()
+    # SIGTERM (a deadline, `timeout`) ends the run as Ctrl-C does: the figures for the
+    # batches checked completely so far are still printed
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    batches = [programs[i:i + args.batch] for i in range(0, len(programs), args.batch)]
+    try:
+        _run(args, batches, rng, tally, started, len(programs))
+    except KeyboardInterrupt:
+        print("stopped early", file=sys.stderr)
+    print(json.dumps({"programs": tally.programs, "planned": len(programs), "generated_pool": 2 * len(gen),
+                      "batches": tally.batches, "failing_batches": tally.failing_batches,
+                      "crashes": tally.counts["crash"], "hangs": tally.counts["hang"],
+                      "nondeterministic": tally.counts["nondeterminism"],
+                      "seconds": round(time.monotonic() - started)}))
+    return 1 if tally.failing_batches else 0
+
+
+@dataclass
+class Tally:
+    """What the batches checked completely so far found."""
+
+    programs: int = 0
+    batches: int = 0
+    failing_batches: int = 0
+    counts: dict[str, int] = field(default_factory=lambda: {"crash": 0, "hang": 0, "nondeterminism": 0})
+
+
+def _run(args: argparse.Namespace, batches: list[list[bytes]], rng: random.Random, tally: Tally,
+         started: float, total: int) -> None:
+    counts = tally.counts
     with tempfile.TemporaryDirectory(prefix="asyncaudit-fuzz-") as tmp:
         work = Path(tmp)
-        batches = [programs[i:i + args.batch] for i in range(0, len(programs), args.batch)]
         for n, batch in enumerate(batches):
             folder = work / f"batch{n:05}"
             paths = write_batch(folder, batch, rng, not args.no_hostile_names)
@@ -321,21 +350,16 @@ def main(argv: list[str] | None = None) -> int:
                 counts[kind] += 1
                 print(f"batch {n}: {kind}: {detail}", file=sys.stderr)
             if problems:
-                failing_batches += 1
+                tally.failing_batches += 1
                 env = {**os.environ, "ASYNCAUDIT_CACHE_DIR": str(work / "cache1")}
                 for culprit in name_culprits(folder, paths, args.timeout, args.out, env):
                     print(f"  culprit: {culprit}", file=sys.stderr)
             shutil.rmtree(folder, ignore_errors=True)
-            done = sum(len(b) for b in batches[:n + 1])
-            if n % 10 == 0 or n == len(batches) - 1:
-                print(f"{done}/{len(programs)} programs, {time.monotonic() - started:.0f} s: "
-                      f"{counts['crash']} crashes, {counts['hang']} hangs, {counts['nondeterminism']} nondeterministic",
-                      file=sys.stderr, flush=True)
-    print(json.dumps({"programs": len(programs), "generated": 2 * len(gen), "mutated": len(programs) - 2 * len(gen),
-                      "batches": len(batches), "failing_batches": failing_batches, "crashes": counts["crash"],
-                      "hangs": counts["hang"], "nondeterministic": counts["nondeterminism"],
-                      "seconds": round(time.monotonic() - started)}))
-    return 1 if failing_batches else 0
+            tally.programs += len(batch)
+            tally.batches += 1
+            print(f"{tally.programs}/{total} programs, {time.monotonic() - started:.0f} s: "
+                  f"{counts['crash']} crashes, {counts['hang']} hangs, {counts['nondeterminism']} nondeterministic",
+                  file=sys.stderr, flush=True)
 
 
 if __name__ == "__main__":
