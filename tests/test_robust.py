@@ -347,6 +347,10 @@ def test_a_folder_or_file_reached_through_a_symlink_is_analyzed_once(tmp_path: P
         assert proc.returncode == 1, (args, proc.stderr)
         assert "1 finding in 1 files" in proc.stdout, (args, proc.stdout)
         assert "claimed by" not in proc.stderr and proc.stderr.count("not a regular file") <= 1, (args, proc.stderr)
+    # a FIFO given by name inside a folder given too: its one diagnostic, said once
+    proc = run("check", "x", "x/pipe.py", "link/pipe.py", "--no-cache", "--no-libraries", "--format", "json",
+               cwd=tmp_path)
+    assert proc.returncode == 1 and proc.stderr.count("not a regular file") == 1, proc.stderr
 
 
 def test_deeply_nested_toml_value_is_one_config_error(tmp_path: Path) -> None:

@@ -321,7 +321,7 @@ def discover(paths: Sequence[str | os.PathLike[str]], exclude: tuple[str, ...] =
                 w.roots.append(top)
             continue
         f = fs.key(p)
-        if f in shown or _walked_as(fs, w, p) in shown:  # given twice, or walked under another name
+        if f in shown or _walked_as(fs, w, p):  # given twice, or walked (its diagnostic said) already
             continue
         ident = _file_ident(p)
         if ident is not None and ident in files_given:  # one file under two names (a link)
@@ -378,14 +378,19 @@ def _once(fs: FileSystem, files: list[str]) -> list[str]:
     return list(out)
 
 
-def _walked_as(fs: FileSystem, w: _Walk, path: str) -> str | None:
-    """The path a walk reached the file `path` by (its real folder walked under another
-    name), or None."""
-    real = os.path.realpath(path)
-    folder = os.path.dirname(real)
-    ident = fs.ident(folder) if os.path.isdir(folder) else None
-    walked = w.done.get(ident) if ident is not None else None  # type: ignore[arg-type]
-    return os.path.join(walked, os.path.basename(real)) if walked is not None else None
+def _walked_as(fs: FileSystem, w: _Walk, path: str) -> bool:
+    """Whether a walk met the file `path` already, under this or another name (its real
+    folder was walked): as a source, or as a non-regular file or broken link it reported.
+    A regular file the walk left out by an `exclude` pattern was not met: given by name,
+    it is analyzed."""
+    for where in dict.fromkeys((os.path.abspath(path), os.path.realpath(path))):
+        folder, name = os.path.split(where)
+        ident = fs.ident(folder) if os.path.isdir(folder) else None
+        walked = w.done.get(ident) if ident is not None else None  # type: ignore[arg-type]
+        kind = fs.entries(walked).get(name) if walked is not None else None
+        if kind is not None and name.endswith(".py"):  # the walk looks at .py entries only
+            return kind != FILE or os.path.join(walked, name) in w.files  # type: ignore[arg-type]
+    return False
 
 
 def _file_ident(path: str) -> tuple[int, int] | None:
