@@ -509,7 +509,7 @@ def test_fingerprint_of_the_readme_example_differs_from_defaults(tmp_path: Path)
 def test_config_fields_are_the_table_then_the_fields_no_file_sets() -> None:
     names = [f.name for f in dataclasses.fields(Config)]
     assert names[:len(cfg.OPTIONS)] == [o.attr for o in cfg.OPTIONS]
-    assert names[len(cfg.OPTIONS):] == ["extra_sink_severity", "source"]
+    assert names[len(cfg.OPTIONS):] == ["extra_sink_severity", "source", "python_explicit", "notes"]
     assert list(DEFAULTS) == [o.name for o in cfg.OPTIONS]
 
 
