@@ -17,3 +17,6 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     # flake8-async's --generate-autofix: rewrite tests/fixtures/autofix/fixed/ from the code
     parser.addoption("--generate-autofix", action="store_true",
                      help="regenerate the golden --fix outputs in tests/fixtures/autofix/fixed/")
+    # flake8-async's --runfuzz: the hypothesmith property test with many more examples
+    parser.addoption("--runfuzz", action="store_true",
+                     help="run tests/test_fuzz.py with 5,000 examples instead of 200")

@@ -23,7 +23,7 @@ exclude = ["tests/fixtures", "*_pb2.py"]
 select = ["AA1", "AA201"]             # rule codes or prefixes (default: all)
 ignore = ["AA109"]
 fail-on = "medium"                    # low | medium | high | critical
-python = ".venv/bin/python"           # the audited environment (default: the active virtualenv)
+python = ".venv/bin/python"           # the audited environment: a virtualenv, read, never run
 follow-libraries = true
 jobs = 0                              # 0 = all cores
 cache = true
@@ -405,8 +405,8 @@ def test_make_config_without_a_file_is_defaults_plus_cli(tmp_path: Path) -> None
     c = cfg.make_config([tmp_path], {"select": ("AA104",)}, config_file=write(tmp_path / "empty.toml",
                                                                               "[tool.asyncaudit]\n"))
     assert c.select == ("AA104",) and c.source == tmp_path / "empty.toml"
-    assert c.cache_dir == str(tmp_path.resolve() / ".asyncaudit_cache")
-    assert dataclasses.replace(c, select=(), cache_dir=".asyncaudit_cache", source=None) == Config()
+    assert c.cache_dir == ".asyncaudit_cache"  # the default cache is where the user is, not by the file
+    assert dataclasses.replace(c, select=(), source=None, python_explicit=True, origins=Config().origins) == Config()
     # a --config file without the table configures nothing: an error, never silently the defaults
     with pytest.raises(ConfigError, match=r"empty2.toml: no \[tool.asyncaudit\] table"):
         cfg.make_config([tmp_path], {}, config_file=write(tmp_path / "empty2.toml", ""))
@@ -421,10 +421,15 @@ def test_make_config_explicit_file_wins_over_search(tmp_path: Path) -> None:
         cfg.make_config([tmp_path], {}, config_file=tmp_path / "missing.toml")
 
 
-def test_make_config_paths_relative_to_the_file_cli_paths_untouched(tmp_path: Path) -> None:
+def test_make_config_paths_relative_to_the_file_cli_paths_untouched(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ASYNCAUDIT_CACHE_DIR", raising=False)
     write(tmp_path / "pyproject.toml",
           '[tool.asyncaudit]\npython = "python3"\ncache-dir = "/var/cache/aa"\ninclude = ["~/x"]\n')
+    # found in the analyzed tree: a cache-dir outside its root and the current directory is refused
     c = cfg.make_config([tmp_path], {})
+    assert c.cache_dir == ".asyncaudit_cache" and len(c.notes) == 1 and "outside the project root" in c.notes[0]
+    c = cfg.make_config([tmp_path], {}, config_file=tmp_path / "pyproject.toml")  # the user's own choice
     assert c.python == "python3"  # a bare command is looked up on PATH
     assert c.cache_dir == "/var/cache/aa"
     assert c.include == (os.path.expanduser("~/x"),)
@@ -515,7 +520,7 @@ def test_fingerprint_of_the_readme_example_differs_from_defaults(tmp_path: Path)
 def test_config_fields_are_the_table_then_the_fields_no_file_sets() -> None:
     names = [f.name for f in dataclasses.fields(Config)]
     assert names[:len(cfg.OPTIONS)] == [o.attr for o in cfg.OPTIONS]
-    assert names[len(cfg.OPTIONS):] == ["extra_sink_severity", "source", "origins"]
+    assert names[len(cfg.OPTIONS):] == ["extra_sink_severity", "source", "python_explicit", "notes", "origins"]
     assert list(DEFAULTS) == [o.name for o in cfg.OPTIONS]
 
 

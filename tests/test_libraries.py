@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from asyncaudit.api import Config, analyze, site_packages
+from asyncaudit.api import Config, analyze
+from asyncaudit.environment import find_environment
 
 
 def _env(tmp_path: Path) -> Path:
@@ -67,6 +68,6 @@ def test_without_the_environment_the_sdk_is_unknown(tmp_path: Path, monkeypatch:
     assert result.findings == []
 
 
-def test_site_packages_of_an_interpreter() -> None:
-    paths = site_packages(sys.executable)
-    assert paths and all(p.is_dir() for p in paths)
+def test_search_path_of_an_interpreter() -> None:
+    env = find_environment(cli_python=sys.executable)
+    assert env.search_path and all(p.is_dir() for p in env.search_path)

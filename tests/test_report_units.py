@@ -95,7 +95,7 @@ def test_json_report(tree: Path) -> None:
     r = _result(tree)
     data = json.loads(json_format.render(r))
     assert data["version"] == 1 and data["tool"]["name"] == "asyncaudit"
-    assert list(data) == ["version", "tool", "findings", "compliant", "diagnostics", "stats"]
+    assert list(data) == ["version", "tool", "findings", "compliant", "diagnostics", "stats", "environment"]
     first = data["findings"][0]
     assert {k: first[k] for k in ("code", "rule", "severity", "function", "context", "callee")} == {
         "code": "AA107", "rule": "blocking-file", "severity": "High", "function": "app.api.handle",

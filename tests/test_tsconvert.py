@@ -503,7 +503,10 @@ def test_max_depth_parameter() -> None:
 def test_deep_blocks() -> None:
     src = "".join(" " * i + "if x:\n" for i in range(300)) + " " * 300 + "pass\n"
     module, diags = convert(src)
-    assert diags == [(201, DEPTH_MESSAGE.format(200))]
+    # past Python's own 100 levels the lines never reach tree-sitter (its scanner
+    # overflows from ~500): one diagnostic, the block at level 100 keeps a `...` body
+    assert diags == [(102, "nesting deeper than 100 indentation levels (Python's own limit); "
+                           "200 lines that deep skipped")]
     assert ast_depth(module) <= 205
     assert compiles(module)
 

@@ -6,25 +6,27 @@ discover -> parse + extract facts (in parallel for large trees) -> Program (reso
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
-import subprocess
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
 from asyncaudit import rules
 from asyncaudit.cache import FactsCache, RunCache, fingerprint, tool_salt
-from asyncaudit.config import Config
+from asyncaudit.config import Config, ConfigError
 from asyncaudit.discover import Discovery, SourceFile, discover
+from asyncaudit.environment import Environment, EnvironmentNotFound, find_environment
 from asyncaudit.facts import Expr, Func, ModuleFacts, Site, extract
 from asyncaudit.fscache import FileSystem
 from asyncaudit.model import AnalysisResult, Diagnostic, Location, Severity, Stats
 from asyncaudit.modules import Found, compiled_in, is_stdlib
-from asyncaudit.parse.source import parse_source
+from asyncaudit.parse.source import SourceError, parse_source, read_source
 from asyncaudit.reach import analyze_reach, compliant_sites, findings
 from asyncaudit.resolve import Program
 from asyncaudit.severity import is_test_path
@@ -34,8 +36,17 @@ _PARALLEL_THRESHOLD = 300
 
 
 def read_bytes(path: str) -> bytes:
-    with open(path, "rb") as fh:
-        return fh.read()
+    """A source file's bytes: regular files only, size checked before reading (`read_source`)."""
+    return read_source(path)
+
+
+def _unread(path: str, module: str, is_pkg: bool, exc: OSError) -> ModuleFacts:
+    m = ModuleFacts(module, path, is_pkg)
+    if isinstance(exc, SourceError):
+        m.diagnostics.append((1, exc.strerror))
+    else:
+        m.diagnostics.append((1, f"cannot read file: {exc.strerror or exc}"))
+    return m
 
 
 def _facts_for(src: tuple[str, str, bool], cache: FactsCache | None = None,
@@ -44,9 +55,7 @@ def _facts_for(src: tuple[str, str, bool], cache: FactsCache | None = None,
     try:
         data = read_bytes(path)
     except OSError as exc:
-        m = ModuleFacts(module, path, is_pkg)
-        m.diagnostics.append((1, f"cannot read file: {exc.strerror or exc}"))
-        return m, False
+        return _unread(path, module, is_pkg, exc), False
     if cache is not None and lookup:
         hit = cache.get(module, is_pkg, path, data)
         if hit is not None:
@@ -76,15 +85,26 @@ def _facts_of(data: bytes, path: str, module: str, is_pkg: bool) -> tuple[Module
         m = ModuleFacts(module, path, is_pkg)
         m.diagnostics.extend(parsed.diagnostics)
         return m, parsed.fallback  # skipped (too large), not parsed by the fallback
-    old = sys.getrecursionlimit()
-    sys.setrecursionlimit(max(old, 6000))
-    try:
+    with _headroom():
         m = extract(parsed.tree, module, path, is_pkg)
-    finally:
-        sys.setrecursionlimit(old)
     m.diagnostics[:0] = parsed.diagnostics
     m.suppressions = rules.suppressions(parsed.text)
     return m, parsed.fallback
+
+
+@contextlib.contextmanager
+def _headroom(limit: int = 6000) -> Iterator[None]:
+    """Room for the bounded recursion of extraction and evaluation (each caps its own depth
+    well below `limit`, whatever the input), however deep the caller already is."""
+    depth, frame = 0, sys._getframe()
+    while frame is not None:
+        depth, frame = depth + 1, frame.f_back
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(old, limit + depth))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(old)
 
 
 Progress = Callable[[str, int, int], None]
@@ -106,58 +126,62 @@ def _extract_all(files: Sequence[SourceFile], jobs: int, progress: Progress | No
                 progress("parsing", done, len(work))
         return out  # type: ignore[return-value]
     chunk = max(8, len(todo) // (n * 16))
+    chunks = [todo[i:i + chunk] for i in range(0, len(todo), chunk)]
+    lost: list[int] = []
     with ProcessPoolExecutor(max_workers=n) as pool:
-        job = partial(_facts_job, cache=cache)
-        for i, item in zip(todo, pool.map(job, [work[i] for i in todo], chunksize=chunk)):
-            out[i] = FactsCache.decode(item, work[i][0]) if isinstance(item, bytes) else item
-            done += 1
-            if progress and done % 50 == 0:
+        futures = [pool.submit(_facts_chunk, [work[i] for i in c], cache) for c in chunks]
+        for c, fut in zip(chunks, futures):
+            try:
+                items = fut.result()
+            except BrokenProcessPool:  # a worker died (signal, memory): these files go one by one
+                lost.extend(c)
+                continue
+            for i, item in zip(c, items):
+                out[i] = FactsCache.decode(item, work[i][0]) if isinstance(item, bytes) else item
+            done += len(c)
+            if progress:
                 progress("parsing", done, len(work))
+    if lost:
+        _one_by_one(lost, work, out, cache)
     return out  # type: ignore[return-value]
 
 
-def site_packages(python: str | None) -> list[Path]:
-    """The site-packages folders of the audited environment (never the project itself)."""
-    if python:
-        try:
-            out = subprocess.run(
-                [python, "-c", "import site,sys;print('\\n'.join(site.getsitepackages()))"],
-                capture_output=True, text=True, timeout=30, check=True,
-            ).stdout
-        except (OSError, subprocess.SubprocessError):
-            return []
-        return [Path(p) for p in out.splitlines() if p and Path(p).is_dir()]
-    venv = os.environ.get("VIRTUAL_ENV")
-    if venv:
-        return sorted(Path(venv).glob("lib/python3*/site-packages")) + sorted(
-            Path(venv).glob("Lib/site-packages"))
-    return []
+def _facts_chunk(items: list[tuple[str, str, bool]], cache: FactsCache | None) -> list[object]:
+    return [_facts_job(src, cache) for src in items]
 
 
-def search_path(sites: Sequence[Path]) -> list[Path]:
-    """The interpreter's search path from its site folders: each folder, then the path
-    lines of its `.pth` files (editable installs), as `site` adds them.  The `import`
-    lines of `.pth` files are never run."""
-    out: list[Path] = []
-    for site in sites:
-        out.append(site)
-        try:
-            names = sorted(n for n in os.listdir(site) if n.endswith(".pth"))
-        except OSError:
-            continue
-        for name in names:
+def _one_by_one(lost: list[int], work: list[tuple[str, str, bool]], out: list, cache: FactsCache | None) -> None:
+    """Re-run the files of a dead worker each in a worker of its own, so the one that kills
+    its process is named (one diagnostic) and every other file's facts are kept."""
+    pool = ProcessPoolExecutor(max_workers=1)
+    try:
+        for i in lost:
+            path, module, is_pkg = work[i]
             try:
-                text = (site / name).read_text(encoding="utf-8", errors="replace")
-            except OSError:
-                continue
-            for line in text.splitlines():
-                line = line.strip()
-                if not line or line.startswith(("#", "import ", "import\t")):
-                    continue
-                entry = Path(line) if os.path.isabs(line) else site / line
-                if entry.is_dir() and entry not in out:
-                    out.append(entry)
-    return out
+                item = pool.submit(_facts_chunk, [work[i]], cache).result()[0]
+                out[i] = FactsCache.decode(item, path) if isinstance(item, bytes) else item
+            except BrokenProcessPool:
+                m = ModuleFacts(module, path, is_pkg)
+                m.diagnostics.append((1, "analysis crashed (its worker process died); file skipped"))
+                out[i] = (m, False)
+                pool.shutdown(wait=False, cancel_futures=True)
+                pool = ProcessPoolExecutor(max_workers=1)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def environment_of(config: Config, paths: Sequence[str | os.PathLike[str]]) -> Environment:
+    """The audited environment for `config` (`environment.find_environment`); an unusable
+    `--python` is a ConfigError (exit 2), never a silent "no libraries"."""
+    if not config.follow_libraries:
+        return Environment()
+    try:
+        return find_environment(
+            cli_python=config.python if config.python_explicit else None,
+            config_python=None if config.python_explicit else config.python,
+            config_file=config.source, paths=paths)
+    except EnvironmentNotFound as exc:
+        raise ConfigError(str(exc)) from None
 
 
 class LibraryLoader:
@@ -204,15 +228,15 @@ def analyze(paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]], co
     paths = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
     if config is None:
         config = Config.from_pyproject(paths)
-    sites = site_packages(config.python) if config.follow_libraries else []
-    libs = search_path(sites)
+    env = environment_of(config, paths)
+    libs = list(env.search_path)
     facts_cache = run_cache = None
     # ASYNCAUDIT_CACHE_DIR moves the cache (CI caches, tests), like RUFF_CACHE_DIR
     cache_dir = os.environ.get("ASYNCAUDIT_CACHE_DIR") or config.cache_dir
     if config.cache:
         facts_cache = FactsCache(cache_dir, tool_salt())  # facts depend on no option
         run_cache = RunCache(cache_dir, tool_salt(config.fingerprint()))
-        run_key = run_cache.key(paths, fingerprint(audit, [str(p) for p in libs], bool(sites)))
+        run_key = run_cache.key(paths, fingerprint(audit, [str(p) for p in libs], bool(env.search_path)))
         cached = run_cache.load(run_key, ignore=[cache_dir])
         if cached is not None:
             return _per_file_ignores(cached, config)
@@ -221,7 +245,10 @@ def analyze(paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]], co
     collecting = gc.isenabled()
     gc.disable()  # millions of small, acyclic objects: collections cost ~40% of the run
     try:
-        result = _analyze(paths, config, audit, progress, libs, bool(sites), facts_cache, fs)
+        result = _analyze(paths, config, audit, progress, libs, bool(env.search_path), facts_cache, fs)
+        result.environment = env.source
+        where = str(config.source) if config.source is not None else "."
+        result.diagnostics[:0] = [Diagnostic(where, 0, note) for note in (*config.notes, *env.diagnostics)]
     finally:
         if collecting:
             gc.enable()
@@ -299,15 +326,16 @@ def _analyze(paths: Sequence[str | os.PathLike[str]], config: Config, audit: boo
     codes = rules.active(config.select, config.ignore, audit=audit, extend=config.extend_select)
     if progress:
         progress("resolving", 0, 0)
-    reach = analyze_reach(program, full=any(rules.BY_CODE[c].needs_full for c in codes))
     locate = _locator(program.modules, SourceText())
-    found_findings = findings(reach, locate)
-    ctx = rules.RuleContext(program, reach, locate, config.entry_points)
-    for code in sorted(codes & rules.CHECKS.keys()):
-        extra = rules.CHECKS[code](ctx)
-        if code in config.severity_overrides:
-            extra = [replace(f, severity=config.severity_overrides[code]) for f in extra]
-        found_findings.extend(extra)
+    with _headroom():  # evaluation nests up to resolve._MAX_EVAL_DEPTH levels, a few frames each
+        reach = analyze_reach(program, full=any(rules.BY_CODE[c].needs_full for c in codes))
+        found_findings = findings(reach, locate)
+        ctx = rules.RuleContext(program, reach, locate, config.entry_points)
+        for code in sorted(codes & rules.CHECKS.keys()):
+            extra = rules.CHECKS[code](ctx)
+            if code in config.severity_overrides:
+                extra = [replace(f, severity=config.severity_overrides[code]) for f in extra]
+            found_findings.extend(extra)
     found_findings.sort(key=lambda x: (x.location.path, x.location.line, x.location.column, x.code))
     suppressed = {m.path: m.suppressions for m in modules if m.suppressions}
     used: set[tuple[str, int]] = set()

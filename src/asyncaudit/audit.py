@@ -518,7 +518,7 @@ def _violation_id(fs: list[Finding]) -> str:
     kind, key = _group_key(fs[0])
     keys = sorted({_group_key(f)[1] for f in fs})
     text = "\x1f".join([kind, *keys])
-    return hashlib.sha256(text.encode()).hexdigest()[:12]
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:12]  # any file name
 
 
 # ---- compliant examples ----------------------------------------------------------------------
@@ -723,13 +723,13 @@ def trend(violations: list[Violation], previous: Path | None, prev_data: dict[st
 
 def _git_trend(violations: list[Violation], compliant: list[CompliantSite], root: Path) -> Trend:
     try:
-        top = subprocess.run(["git", "-C", str(root), "rev-parse", "--show-toplevel"], capture_output=True,
-                             text=True, timeout=20, check=True).stdout.strip()
-        head = subprocess.run(["git", "-C", top, "log", "-1", "--format=%cI"], capture_output=True,
-                              text=True, timeout=20, check=True).stdout.strip()
+        from asyncaudit.changes import git  # hardened against the tree's own .git/config
+
+        top = git(["rev-parse", "--show-toplevel"], root, timeout=20).decode("utf-8", "surrogateescape").strip()
+        head = git(["log", "-1", "--format=%cI", "--no-show-signature"], top, timeout=20).decode().strip()
         since = (_dt.datetime.fromisoformat(head) - _dt.timedelta(days=90)).isoformat()
-        out = subprocess.run(["git", "-C", top, "log", f"--since={since}", "--name-only", "--format="],
-                             capture_output=True, text=True, timeout=60, check=True).stdout
+        out = git(["log", f"--since={since}", "--name-only", "--format=", "--no-show-signature",
+                   "--no-textconv", "--no-ext-diff"], top).decode("utf-8", "surrogateescape")
     except (OSError, subprocess.SubprocessError, ValueError):
         return Trend("Not computed: no previous report and no git history for this tree.")
     recent = {str((Path(top) / p).resolve()) for p in out.splitlines() if p.endswith(".py")}

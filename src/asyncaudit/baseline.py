@@ -82,7 +82,7 @@ def _identity(finding: Finding, root: Path) -> list[object]:
 
 def _digest(identity: list[object], occurrence: int) -> str:
     payload = json.dumps([*identity, occurrence], ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:_DIGEST_CHARS]
+    return hashlib.sha256(payload.encode("utf-8", "surrogatepass")).hexdigest()[:_DIGEST_CHARS]  # any file name
 
 
 def fingerprint(finding: Finding, root: Path, occurrence: int = 0) -> str:

@@ -49,6 +49,7 @@ from typing import Any
 from asyncaudit.facts import ModuleFacts
 from asyncaudit.fscache import FileSystem, unchanged
 from asyncaudit.model import AnalysisResult
+from asyncaudit.parse.source import read_source
 
 FORMAT = 1
 DEFAULT_DIRECTORY = ".asyncaudit_cache"
@@ -339,8 +340,7 @@ class FactsCache(_Store):
         with _NoGC():
             for path, module, is_package in files:
                 try:
-                    with open(path, "rb") as fh:
-                        data = fh.read()
+                    data = read_source(path)  # a FIFO or device here must not block the run
                 except OSError:
                     out.append(None)
                     continue

@@ -98,7 +98,24 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("rules", help="list the rules")
     explain = sub.add_parser("explain", help="show a rule's documentation")
     explain.add_argument("code")
+    parser.set_defaults(_commands=dict(sub.choices))
     return parser
+
+
+def parse_args(parser: argparse.ArgumentParser, argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """Parse like ruff: a command's paths may come anywhere among its options
+    (`check a.py --no-cache --format text b.py`).
+
+    argparse's `parse_intermixed_args` cannot see through subparsers, so the command's
+    own parser reads everything after the command name.
+    """
+    args = list(sys.argv[1:] if argv is None else argv)
+    commands: dict[str, argparse.ArgumentParser] = parser.get_default("_commands")
+    if not args or args[0] not in commands:  # --version, --help, nothing, or an unknown command
+        return parser.parse_args(args)
+    ns = commands[args[0]].parse_intermixed_args(args[1:])
+    ns.command = args[0]
+    return ns
 
 
 def _Progress(quiet: bool = False):  # noqa: ANN202, N802
@@ -386,7 +403,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from asyncaudit.config import ConfigError
 
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parse_args(parser, argv)
     try:
         if args.command == "check":
             return _check(args)

@@ -37,6 +37,7 @@ from typing import IO, Any
 from asyncaudit.catalog.blocking import CATEGORIES, Sink
 from asyncaudit.catalog.loop import CallableSlot
 from asyncaudit.model import Severity
+from asyncaudit.parse.source import SourceError, load_toml, read_source
 from asyncaudit.rules import BY_CODE
 
 SECTION = "tool.asyncaudit"
@@ -437,10 +438,14 @@ OPTIONS: tuple[Option, ...] = (
            "frozenset[str]", convert=frozenset, coerce=_frozen, key=sorted),
     Option("severity-overrides", {}, _severity_overrides, "rule code or category -> severity",
            "dict[str, Severity]", convert=_to_overrides, coerce=_overrides, key=_severity_key),
-    Option("python", None, _string, "interpreter of the audited environment (default: the active virtualenv)",
+    Option("python", None, _string,
+           "the audited environment's virtualenv (read from its files, never run; default: VIRTUAL_ENV, "
+           "CONDA_PREFIX, .venv/ or venv/ in the project)",
            "str | None", key=_same, flags=("--python",), metavar="PATH", relative="command",
-           flag_help="interpreter of the audited environment: calls into its installed packages are "
-                     "followed into their source (default: the active virtualenv)"),
+           flag_help="the audited environment, a virtualenv folder or an interpreter: calls into its "
+                     "installed packages are followed into their source.  A venv is read from its files; "
+                     "only another interpreter is run (python -I -S, to print its paths).  Default: "
+                     "VIRTUAL_ENV, CONDA_PREFIX, or .venv/ or venv/ in the project"),
     Option("follow-libraries", True, _bool, "follow calls into installed third-party packages", "bool",
            key=_same, flags=("--no-libraries",), kind="off",
            flag_help="do not follow calls into installed third-party packages"),
@@ -448,7 +453,10 @@ OPTIONS: tuple[Option, ...] = (
            flags=("--jobs", "-j"), kind="int", flag_help="worker processes (default: all cores)"),
     Option("cache", True, _bool, "read and write the cache", "bool",
            flags=("--no-cache",), kind="off", flag_help="do not read or write .asyncaudit_cache/"),
-    Option("cache-dir", ".asyncaudit_cache", _string, "where the cache lives", "str", relative="path"),
+    Option("cache-dir", ".asyncaudit_cache", _string,
+           "where the cache lives (from the analyzed tree's own file: only inside its root or the current directory)",
+           "str", relative="path", flags=("--cache-dir",), metavar="DIR",
+           flag_help="where the cache lives (default: .asyncaudit_cache in the current directory)"),
     Option("fix-offloader", "auto", _fix_offloader,
            f"what `check --fix` offloads with: {' | '.join(FIX_OFFLOADERS)}", "str"),
     # order is search order
@@ -523,27 +531,38 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+_MAX_TOML_BYTES = 16 * 1024 * 1024
+def _parse_toml(data: bytes, name: str | None) -> dict[str, Any]:
+    """tomllib on bytes; every failure (nesting too deep included) is one ConfigError line."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"invalid TOML: not UTF-8 ({exc.reason} at byte {exc.start})", path=name) from None
+    try:
+        return load_toml(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"invalid TOML: {_one_line(str(exc))}", path=name) from None
+    except RecursionError:
+        # a value nested tens of thousands of levels deep: tomllib's recursion ends here, not the run
+        raise ConfigError("invalid TOML: values nested too deeply", path=name) from None
+
+
 def _read_toml(file: str | os.PathLike[str] | IO[bytes]) -> tuple[dict[str, Any], str | None]:
     """Parsed TOML and the file's name (None for an anonymous stream)."""
     if isinstance(file, (str, os.PathLike)):
         name: str | None = os.fspath(file)
         try:
-            with open(file, "rb") as fh:
-                return tomllib.load(fh), name
+            # a regular file within the size limit only: a FIFO or an 8 GiB file here must
+            # not hang the run or exhaust memory
+            data = read_source(file, _MAX_TOML_BYTES)
+        except SourceError as exc:
+            raise ConfigError(f"cannot read: {exc.strerror}", path=name) from None
         except OSError as exc:
             raise ConfigError(f"cannot read: {exc.strerror or exc}", path=name) from None
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"invalid TOML: {_one_line(str(exc))}", path=name) from None
-        except UnicodeDecodeError as exc:
-            raise ConfigError(f"invalid TOML: not UTF-8 ({exc.reason} at byte {exc.start})", path=name) from None
+        return _parse_toml(data, name), name
     name = getattr(file, "name", None)
     name = name if isinstance(name, str) else None
-    try:
-        return tomllib.load(file), name
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"invalid TOML: {_one_line(str(exc))}", path=name) from None
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"invalid TOML: not UTF-8 ({exc.reason} at byte {exc.start})", path=name) from None
+    return _parse_toml(file.read(_MAX_TOML_BYTES + 1), name), name
 
 
 def _section(data: Mapping[str, Any]) -> object | None:
@@ -696,6 +715,10 @@ class Config:
 
     extra_sink_severity: dict[str, Severity] = field(default_factory=dict)  # from extra-sinks, only where set
     source: Path | None = None  # the configuration file used, if any
+    # `python` may be run as an interpreter only when the user gave it (command line, API);
+    # from a configuration file it must name a virtualenv, read and never executed
+    python_explicit: bool = True
+    notes: tuple[str, ...] = ()  # one-line warnings about the configuration itself (refused values)
     # option -> where its value came from ("default", the file, "--flag"), by make_config
     origins: dict[str, str] = field(default_factory=dict, compare=False)
 
@@ -840,9 +863,23 @@ def make_config(paths: Sequence[str | os.PathLike[str]], cli_options: Mapping[st
         raise ConfigError("no [tool.asyncaudit] table: nothing to read (add the table, or drop --config)",
                           path=source)
     file_options = load(source)
+    explicit_cache = source is not None and _sets(source, "cache-dir")
+    notes: list[str] = []
     if source is not None:
         _relative_to(source.resolve().parent, file_options)
+        if not explicit_cache:  # the default cache lives where the user is, never in the tree
+            file_options["cache-dir"] = DEFAULTS["cache-dir"]
+        elif (config_file is None and cli_options.get("cache_dir", cli_options.get("cache-dir", MISSING))
+              in (MISSING, None) and not os.environ.get("ASYNCAUDIT_CACHE_DIR")):
+            # found in the analyzed tree, and the value is the one used: its writes stay in
+            # its root or here, else the default cache (here) is used instead, with one line
+            refused = _refused_cache_dir(str(file_options["cache-dir"]), source)
+            if refused:
+                notes.append(refused)
+                file_options["cache-dir"] = DEFAULTS["cache-dir"]
     config = from_options(merge(file_options, cli_options), source)
+    config.python_explicit = cli_options.get("python", MISSING) not in (MISSING, None)
+    config.notes = tuple(notes)
     config.origins = _origins(source, cli_options)
     return config
 
@@ -909,6 +946,29 @@ def show_settings(config: Config, paths: Sequence[str] = ()) -> str:
 
 def _sink_table(s: Sink) -> dict[str, str]:
     return {"category": s.category, **({"advice": s.alternative} if s.alternative else {})}
+
+
+def _sets(source: Path, option: str) -> bool:
+    """Whether the file's `[tool.asyncaudit]` table gives `option` itself (either spelling)."""
+    table = _section(_read_toml(source)[0])
+    return isinstance(table, dict) and (option in table or option.replace("-", "_") in table)
+
+
+def _inside(path: str, folder: str) -> bool:
+    p, f = os.path.realpath(path), os.path.realpath(folder)
+    return p == f or p.startswith(f.rstrip(os.sep) + os.sep)
+
+
+def _refused_cache_dir(cache_dir: str, source: Path) -> str | None:
+    """Why a `cache-dir` from a configuration found in the analyzed tree is refused, or None.
+
+    It must stay inside that project's root or the current directory (symlinks resolved):
+    an analyzed tree must not choose where asyncaudit writes."""
+    root = str(source.resolve().parent)
+    if _inside(cache_dir, root) or _inside(cache_dir, os.getcwd()):
+        return None
+    return (f"cache-dir {cache_dir!r} is outside the project root and the current directory; refused, "
+            "the default cache is used (choose another with --cache-dir, ASYNCAUDIT_CACHE_DIR or --config)")
 
 
 # --------------------------------------------------------------------------------------

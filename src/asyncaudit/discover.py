@@ -28,6 +28,7 @@ from pathlib import Path
 from asyncaudit.fscache import BROKEN, DIR, FILE, FileSystem
 from asyncaudit.gitignore import GitIgnore
 from asyncaudit.modules import ModuleFinder
+from asyncaudit.parse.source import load_toml
 
 SKIP_DIRS = frozenset({
     ".git", ".hg", ".svn", ".tox", ".nox", ".venv", "venv", ".env", "__pycache__",
@@ -173,9 +174,9 @@ def packaging_dirs(fs: FileSystem, folder: str, entries: dict[str, str]) -> list
         got: list[str] | None
         if marker == "pyproject.toml":
             try:
-                got = _pyproject_dirs(tomllib.loads(data.decode("utf-8")))
-            except (UnicodeDecodeError, tomllib.TOMLDecodeError):
-                got = None
+                got = _pyproject_dirs(load_toml(data.decode("utf-8")))
+            except (UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
+                got = None  # not TOML, or nested beyond any real file: no packaging root
         elif marker == "setup.cfg":
             got = _setup_cfg_dirs(data.decode("utf-8", "replace"))
         else:
@@ -204,6 +205,9 @@ class _Walk:
         self.roots: list[str] = []
         self.bases: list[str] = []
         self.plain: list[tuple[str, list[str]]] = []  # folders without __init__.py, and their entries
+        # (device, inode) of every folder walked -> its path as walked: a folder reached
+        # again from another given path (`.` and `../x`, a symlink to it) is walked once
+        self.done: dict[tuple[int, int], str] = {}
 
     def skipped(self, path: str, name: str) -> bool:
         if name in SKIP_DIRS or name.endswith(".egg-info") or self.fs.ignored(path):
@@ -231,7 +235,11 @@ class _Walk:
             if ident in seen:
                 self.diags.append((show(d), "symlink loop or repeated directory; skipped"))
                 continue
+            if ident is not None and ident in self.done:
+                continue  # walked already, below another given path: its files are in
             seen.add(ident)  # type: ignore[arg-type]
+            if ident is not None:
+                self.done[ident] = d
             if os.path.basename(d) == "src" and entries.get("__init__.py") != FILE:
                 self.roots.append(d)
                 self.bases.append(d)
@@ -297,14 +305,19 @@ def discover(paths: Sequence[str | os.PathLike[str]], exclude: tuple[str, ...] =
     w = _Walk(fs, exclude, GitIgnore(fs) if respect_gitignore else None)
     given: list[str] = []
     shown: dict[str, str] = {}  # absolute path -> as given/walked, for display
-    for raw in paths:
-        p = os.fspath(raw)
+    files_given: set[tuple[int, int]] = set()
+    # folders first: a file given beside a folder that holds it (under any name) is then
+    # recognised as walked already, whatever the order on the command line
+    ordered = sorted((os.fspath(raw) for raw in paths), key=lambda p: not os.path.isdir(p))
+    for p in ordered:
         # os.path, not the recording layer: the folder holding an audited path is no input
         if not os.path.exists(p):
             w.diags.append((p, "no such file or directory"))
             continue
         if os.path.isdir(p):
             top = fs.key(p)
+            if fs.ident(top) in w.done:  # the same folder given twice, or one inside a walked one
+                continue
             given.append(top)
             n = len(w.files)
             w.walk(top, p)
@@ -315,11 +328,17 @@ def discover(paths: Sequence[str | os.PathLike[str]], exclude: tuple[str, ...] =
                 w.roots.append(top)
             continue
         f = fs.key(p)
+        if f in shown or _walked_as(fs, w, p):  # given twice, or walked (its diagnostic said) already
+            continue
+        ident = _file_ident(p)
+        if ident is not None and ident in files_given:  # one file under two names (a link)
+            continue
+        if ident is not None:
+            files_given.add(ident)
         fs.track(f)
         given.append(os.path.dirname(f))
-        if f not in shown:
-            w.files.append(f)
-            shown[f] = p
+        w.files.append(f)
+        shown[f] = p
     for d in (os.fspath(s) for s in source_roots):
         fs.entries(d)
     finder = ModuleFinder(fs, given=given, roots=sorted(set(w.roots)), bases=w.bases,
@@ -328,7 +347,7 @@ def discover(paths: Sequence[str | os.PathLike[str]], exclude: tuple[str, ...] =
     named: dict[str, tuple[str, bool]] = {}
     parents: set[str] = set()
     names: set[str] = set()
-    for f in dict.fromkeys(w.files):
+    for f in _once(fs, w.files):
         named[f] = finder.name_of(f)
         names.add(named[f][0].partition(".")[0])
         folder = os.path.dirname(f)
@@ -345,6 +364,48 @@ def discover(paths: Sequence[str | os.PathLike[str]], exclude: tuple[str, ...] =
     out = [SourceFile(Path(shown[f]), name, is_pkg) for f, (name, is_pkg) in named.items()]
     out.sort(key=lambda s: str(s.path))
     return Discovery(tuple(out), finder, frozenset(names), tuple(w.diags))
+
+
+def _once(fs: FileSystem, files: list[str]) -> list[str]:
+    """`files` with each file once: a symlink or hard link to a file listed under another
+    name is dropped (the real name is kept), so one file is never analyzed twice."""
+    by_ident: dict[tuple, str] = {}
+    out: dict[str, None] = {}
+    for f in dict.fromkeys(files):
+        ident = fs.identity(f)
+        other = by_ident.get(ident) if ident is not None else None
+        if other is None:
+            if ident is not None:
+                by_ident[ident] = f
+            out[f] = None
+        elif os.path.islink(other) and not os.path.islink(f):  # keep the file's own name
+            del out[other]
+            out[f] = None
+            by_ident[ident] = f  # type: ignore[index]
+    return list(out)
+
+
+def _walked_as(fs: FileSystem, w: _Walk, path: str) -> bool:
+    """Whether a walk met the file `path` already, under this or another name (its real
+    folder was walked): as a source, or as a non-regular file or broken link it reported.
+    A regular file the walk left out by an `exclude` pattern was not met: given by name,
+    it is analyzed."""
+    for where in dict.fromkeys((os.path.abspath(path), os.path.realpath(path))):
+        folder, name = os.path.split(where)
+        ident = fs.ident(folder) if os.path.isdir(folder) else None
+        walked = w.done.get(ident) if ident is not None else None  # type: ignore[arg-type]
+        kind = fs.entries(walked).get(name) if walked is not None else None
+        if kind is not None and name.endswith(".py"):  # the walk looks at .py entries only
+            return kind != FILE or os.path.join(walked, name) in w.files  # type: ignore[arg-type]
+    return False
+
+
+def _file_ident(path: str) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino) if st.st_ino else None
 
 
 def _unique_names(named: dict[str, tuple[str, bool]], given: list[str], diags: list[tuple[str, str]],

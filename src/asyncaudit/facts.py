@@ -44,6 +44,14 @@ CALL, WITH, ITER, ATTR = "call", "with", "iter", "attr"
 
 _MAX_RETURNS = 6
 _MAX_SEQ = 8
+# Statement blocks, comprehensions and lambdas nested inside each other: the extractor
+# recurses once per level, so the input must not decide how deep.  Parsed trees stay far
+# below this (Python itself allows 100 indentation levels and 200 brackets).
+_MAX_NESTING = 400
+
+
+class TooDeep(Exception):
+    """A statement nests deeper than the extractor follows (reported, never a crash)."""
 
 
 class Site(NamedTuple):
@@ -261,6 +269,7 @@ class _Extractor:
         self.cls: Cls | None = None
         self.loop_depth = 0
         self.no_loop = False
+        self.nesting = 0  # recursion depth of body()/scan(), bounded by _MAX_NESTING
 
     # ---- expressions -> Expr -------------------------------------------------
 
@@ -324,6 +333,15 @@ class _Extractor:
         """Record every call, lambda and attribute load inside an expression."""
         if node is None:
             return
+        self.nesting += 1
+        try:
+            if self.nesting > _MAX_NESTING:
+                raise TooDeep
+            self._scan(node)
+        finally:
+            self.nesting -= 1
+
+    def _scan(self, node: ast.AST) -> None:
         stack: list[tuple[ast.AST, bool]] = [(node, False)]
         while stack:
             n, awaited = stack.pop()
@@ -470,8 +488,14 @@ class _Extractor:
     # ---- statements -------------------------------------------------------------
 
     def body(self, stmts: list[ast.stmt]) -> None:
-        for s in stmts:
-            self.stmt(s)
+        self.nesting += 1
+        try:
+            if self.nesting > _MAX_NESTING:
+                raise TooDeep
+            for s in stmts:
+                self.stmt(s)
+        finally:
+            self.nesting -= 1
 
     def stmt(self, s: ast.stmt) -> None:  # noqa: C901 - one dispatch over statement kinds
         if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -715,10 +739,10 @@ def extract(tree: ast.Module, module: str, path: str, is_package: bool) -> Modul
     for stmt in tree.body:
         try:
             ex.stmt(stmt)
-        except RecursionError:
+        except (TooDeep, RecursionError):
             facts.diagnostics.append((getattr(stmt, "lineno", 1),
                                       "statement nested too deeply to analyze; skipped"))
-            ex.func, ex.cls, ex.loop_depth = None, None, 0
+            ex.func, ex.cls, ex.loop_depth, ex.nesting, ex.no_loop = None, None, 0, 0, False
     return facts
 
 

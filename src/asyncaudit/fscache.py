@@ -22,6 +22,8 @@ import os
 import stat
 from collections.abc import Iterable
 
+from asyncaudit.parse.source import read_source
+
 # entry kinds: "f" regular file, "d" folder (symlinks followed), "l" broken symlink, "o" other
 FILE, DIR, BROKEN, OTHER = "f", "d", "l", "o"
 
@@ -158,11 +160,21 @@ class FileSystem:
         if key not in self._files:
             self._files[key] = file_signature(key)
 
-    def read(self, path: str | os.PathLike[str]) -> bytes:
-        """The bytes of a file, recorded as a dependency; raises OSError."""
+    def identity(self, path: str | os.PathLike[str]) -> tuple[int, ...] | None:
+        """What tells one tracked regular file from another under any name (inode, size,
+        times), or None; the file is tracked if it was not."""
         self.track(path)
-        with open(self.key(path), "rb") as fh:
-            return fh.read()
+        sig = self._files.get(path) or self._files.get(self.key(path))  # type: ignore[call-overload]
+        return tuple(sig[2:]) if sig is not None and sig[1] == FILE else None
+
+    def read(self, path: str | os.PathLike[str], limit: int | None = None) -> bytes:
+        """The bytes of a file, recorded as a dependency; raises OSError.
+
+        Read with `read_source`: the analyzed tree's packaging files are data too, and a
+        FIFO or a device named `pyproject.toml` must not block the run, nor a huge one fill
+        memory (SourceError, an OSError)."""
+        self.track(path)
+        return read_source(self.key(path), limit)
 
     def dependencies(self) -> tuple[Signature, ...]:
         """Every folder listed (by relevant-entry digest) and file tracked, sorted."""

@@ -169,3 +169,4 @@ class AnalysisResult:
     unused_ignores: list[Location] = field(default_factory=list)  # suppressions that silenced nothing
     suppressed: list[Finding] = field(default_factory=list)  # findings `# asyncaudit: ignore` silenced
     test_paths: frozenset[str] = frozenset()  # analyzed files that are test code (config `test-paths`)
+    environment: str = ""  # the audited environment used for installed packages ("" = none)

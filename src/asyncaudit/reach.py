@@ -284,9 +284,13 @@ def _chain(r: Reach, start: Func, site: Site, first_target: str, cat: str, locat
     hops = [Hop(locate(start, site), start.qualname, expr_text(site.callee), first_target, site.in_loop)]
     sink = first_target
     cur = first_target
-    guard = 0
-    while not leaf and guard < 64:
-        guard += 1
+    # Steps were assigned breadth-first from the sinks: each one is one call closer to its
+    # leaf, so following them always ends there, however long the chain (no cut: a cut
+    # chain would end on a helper and name it as the blocking call).  The bound only
+    # guards against a broken invariant, never against the input.
+    guard = len(r.steps) + 1
+    while not leaf and guard > 0:
+        guard -= 1
         f = r.program.functions[cur]
         step = r.steps[cur][cat]
         hops.append(Hop(locate(f, step.site), f.qualname, expr_text(step.site.callee), step.target,

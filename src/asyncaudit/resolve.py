@@ -39,6 +39,10 @@ Value = tuple
 NO_VALUES: tuple[Value, ...] = ()
 _BUILTINS = frozenset(dir(builtins))
 _MAX_VALUES = 8
+# Evaluations nested inside each other (`a2 = a1`, `a1 = a0`, ...; base classes of base
+# classes): the analyzed code decides the depth, so it is capped; deeper values are
+# unknown, as if unresolvable, and the run neither overflows nor raises RecursionError.
+_MAX_EVAL_DEPTH = 100
 _MAX_OVERRIDES = 6
 
 
@@ -160,6 +164,7 @@ class Program:
         self.unfound: set[str] = set()  # absolute module names no search root holds (not the stdlib)
         self._memo: dict[tuple[str, Expr], tuple[Value, ...]] = {}
         self._busy: set[tuple[str, Expr]] = set()
+        self._depth = 0  # nesting of values() and mro() calls, bounded by _MAX_EVAL_DEPTH
         self._subclasses: dict[str, list[str]] | None = None
         self._mro: dict[str, tuple[str, ...]] = {}
         self._ext_bases: dict[str, tuple[str, ...]] = {}
@@ -303,13 +308,15 @@ class Program:
         memo = self._memo.get(key)
         if memo is not None:
             return memo
-        if key in self._busy:
+        if key in self._busy or self._depth >= _MAX_EVAL_DEPTH:
             return NO_VALUES
         self._busy.add(key)
+        self._depth += 1
         try:
             out = self._eval(expr, func, mod)
         finally:
             self._busy.discard(key)
+            self._depth -= 1
         if len(out) > _MAX_VALUES:
             out = out[:_MAX_VALUES]
         self._memo[key] = out
@@ -480,21 +487,30 @@ class Program:
         out = [cls]
         ext: list[str] = []
         c = self.classes.get(cls)
-        if c is not None:
-            mod = self.modules[c.module]
-            scope = self.functions.get(c.parent) if c.parent else None
-            for b in c.bases:
-                for v in self.values(b, scope, mod):
-                    if v[0] == "cls":
-                        for x in self.mro(v[1]):
-                            if x not in out:
-                                out.append(x)
-                        ext.extend(self._ext_bases.get(v[1], ()))
-                    elif v[0] == "x":
-                        ext.append(v[1])
+        if c is not None and self._depth < _MAX_EVAL_DEPTH:
+            self._depth += 1
+            try:
+                self._bases_into(c, out, ext)
+            finally:
+                self._depth -= 1
         self._mro[cls] = tuple(out)
         self._ext_bases[cls] = tuple(dict.fromkeys(ext))
         return self._mro[cls]
+
+    def _bases_into(self, c: Cls, out: list[str], ext: list[str]) -> None:
+        mod = self.modules[c.module]
+        scope = self.functions.get(c.parent) if c.parent else None
+        have = set(out)  # a set: a hierarchy thousands of classes deep stays linear
+        for b in c.bases:
+            for v in self.values(b, scope, mod):
+                if v[0] == "cls":
+                    for x in self.mro(v[1]):
+                        if x not in have:
+                            have.add(x)
+                            out.append(x)
+                    ext.extend(self._ext_bases.get(v[1], ()))
+                elif v[0] == "x":
+                    ext.append(v[1])
 
     def external_bases(self, cls: str) -> tuple[str, ...]:
         self.mro(cls)

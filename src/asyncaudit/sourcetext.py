@@ -7,7 +7,7 @@ show 1-based character columns and quote the real lines (evidence, recommendatio
 from __future__ import annotations
 
 from asyncaudit.model import Location
-from asyncaudit.parse.source import decode
+from asyncaudit.parse.source import decode, read_source, source_lines
 
 
 class SourceText:
@@ -20,8 +20,8 @@ class SourceText:
         got = self._files.get(path)
         if got is None:
             try:
-                with open(path, "rb") as fh:
-                    got = decode(fh.read())[0].splitlines()
+                # lines as ast counts them: a form feed or U+2028 inside a line splits nothing
+                got = source_lines(decode(read_source(path))[0])
             except OSError:
                 got = []
             self._files[path] = got

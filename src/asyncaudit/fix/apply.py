@@ -5,6 +5,7 @@ Stage: fix.  See the package docstring for the order of operations.
 
 from __future__ import annotations
 
+import ast
 import difflib
 import functools
 import os
@@ -192,9 +193,38 @@ def _fix_of(p: Plan) -> Fix:
     return Fix(p.applicability, p.description, p.reason, p.edits)
 
 
+_LIBCST_DEPTH = 300
+
+
+def _too_deep_for_libcst(data: bytes) -> bool:
+    """libcst's native parser overflows its C stack (a segfault) or takes minutes on
+    expressions a few thousand levels deep, and it recurses once per *operator* where ast
+    keeps `a and b or ...` and `a < b < ...` flat: measure nesting on the analysis's own
+    tree, counting the operands of those flat nodes as levels too.  A file this
+    interpreter cannot parse (newer syntax, a syntax error) is measured on the tree-sitter
+    fallback, whose depth is capped: its nesting diagnostic is the answer there."""
+    parsed = parse_source(data)
+    if parsed.tree is None:
+        return True
+    if parsed.fallback and any("nesting deeper than" in message for _, message in parsed.diagnostics):
+        return True
+    stack: list[tuple[ast.AST, int]] = [(parsed.tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > _LIBCST_DEPTH:
+            return True
+        width = (len(node.values) if isinstance(node, ast.BoolOp)
+                 else len(node.comparators) if isinstance(node, ast.Compare) else 0)
+        for child in ast.iter_child_nodes(node):
+            stack.append((child, depth + 1 + width))
+    return False
+
+
 def _parse(path: str, data: bytes | None) -> tuple[bytes, cst.Module] | str:
     if data is None:
         return "cannot read the file"
+    if _too_deep_for_libcst(data):
+        return "nested too deeply for libcst; not fixed"
     try:
         module = cst.parse_module(data)
     except (cst.ParserSyntaxError, SyntaxError, ValueError, RecursionError, MemoryError) as exc:

@@ -12,6 +12,8 @@ import re
 import tomllib
 from pathlib import Path
 
+from asyncaudit.parse.source import load_toml, read_source
+
 _REQUIRES = re.compile(r"""requires[-_]python\s*=\s*["']([^"']+)["']""")
 _LOWER = re.compile(r">=?\s*3\s*\.\s*(\d+)")
 
@@ -38,8 +40,10 @@ def _declared(d: Path) -> int | None | bool:
     pyproject = d / "pyproject.toml"
     if pyproject.is_file():
         try:
-            data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-        except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+            # the analyzed tree's file: read safely (size, regular file) and a value nested
+            # too deep for tomllib's recursion means "declares nothing", not a lost run
+            data = load_toml(read_source(pyproject).decode("utf-8"))
+        except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError):
             return None
         spec = data.get("project", {}).get("requires-python") if isinstance(data.get("project"), dict) else None
         if spec is None:
@@ -51,7 +55,7 @@ def _declared(d: Path) -> int | None | bool:
         f = d / name
         if f.is_file():
             try:
-                text = f.read_text(encoding="utf-8", errors="replace")
+                text = read_source(f).decode("utf-8", errors="replace")
             except OSError:
                 return None
             m = re.search(r"python_requires\s*=\s*[\"']?([^\"'\n]+)", text) or _REQUIRES.search(text)

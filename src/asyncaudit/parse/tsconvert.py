@@ -191,7 +191,61 @@ def _prepare_source(source: bytes | bytearray | memoryview | str, diags: list[Di
         line = text.count("\n", 0, text.index("\x00")) + 1
         diags.append((line, "syntax error: source contains NUL bytes; replaced with spaces"))
         text = text.replace("\x00", " ")
-    return text.encode("utf-8", "replace")
+    return _cap_indentation(text.encode("utf-8", "replace"), diags)
+
+
+# CPython's own limit (the tokenizer's MAXINDENT): no file nested deeper runs anywhere.
+# tree-sitter-python's scanner keeps its indentation stack in a fixed serialization
+# buffer and corrupts memory (a segmentation fault, seen from ~500 levels on) when it
+# overflows, so deeper lines must never reach the parser.
+MAX_INDENT_LEVELS = 100
+_DEEP_LINE_RE = re.compile(rb"(?:^|\n)[ \t\f]{%d}" % (MAX_INDENT_LEVELS + 1))
+
+
+def _cap_indentation(data: bytes, diags: list[Diagnostic]) -> bytes:
+    """Blank the lines indented more than MAX_INDENT_LEVELS blocks deep (one diagnostic).
+
+    Depth is counted as the tokenizer does (a stack of indentation widths, tabs to the next
+    multiple of 8, a form feed resetting the column; blank and comment lines count for
+    nothing), without tracking brackets or strings: continuation lines can only make the
+    count larger, never let a deep line through.  Each run of blanked lines keeps one `...`
+    at its first line, so the block above it still has a body; line numbers do not move.
+    """
+    if _DEEP_LINE_RE.search(data) is None:  # fast path: a line 101 levels deep needs 101 blanks
+        return data
+    lines = data.split(b"\n")
+    stack = [0]
+    first = count = 0
+    in_run = False
+    for i, line in enumerate(lines):
+        body = line.lstrip(b" \t\f")
+        if not body or body.startswith(b"#"):
+            if in_run:
+                lines[i] = b""
+            continue
+        lead = line[:len(line) - len(body)]
+        col = len(lead)
+        if b"\t" in lead or b"\f" in lead:
+            col = 0
+            for ch in lead:
+                col = (col // 8 + 1) * 8 if ch == 9 else 0 if ch == 12 else col + 1
+        while stack[-1] > col:
+            stack.pop()
+        if col > stack[-1]:
+            stack.append(col)
+        if len(stack) - 1 <= MAX_INDENT_LEVELS:
+            in_run = False
+            continue
+        if not count:
+            first = i + 1
+        count += 1
+        lines[i] = line[:len(line) - len(body)] + b"..." if not in_run else b""
+        in_run = True
+    if not count:
+        return data
+    diags.append((first, f"nesting deeper than {MAX_INDENT_LEVELS} indentation levels (Python's own limit); "
+                         f"{count} line{'s' if count != 1 else ''} that deep skipped"))
+    return b"\n".join(lines)
 
 
 def _decode_fallback(raw: bytes, diags: list[Diagnostic]) -> str:

@@ -8,11 +8,15 @@ from __future__ import annotations
 import os
 
 from asyncaudit.model import AnalysisResult, Severity
+from asyncaudit.report.escape import one_line
 
 _LEVEL = {Severity.CRITICAL: "error", Severity.HIGH: "error", Severity.MEDIUM: "warning", Severity.LOW: "notice"}
 
 
 def _escape(text: str, prop: bool = False) -> str:
+    # undecodable bytes and control characters shown as escapes (a workflow command is UTF-8
+    # text on one line); then the runner's own escapes for what is left
+    text = "\n".join(one_line(part) for part in text.split("\n"))
     text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     return text.replace(":", "%3A").replace(",", "%2C") if prop else text
 

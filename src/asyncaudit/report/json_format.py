@@ -72,6 +72,7 @@ def as_dict(result: AnalysisResult) -> dict[str, object]:
             "not_installed": [{"package": p, "call_sites": n} for p, n in s.not_installed],
             "libraries": s.libraries,
         },
+        "environment": result.environment or None,  # how installed packages were found (None: not followed)
     }
     for f, entry in zip(result.findings, out["findings"]):  # type: ignore[call-overload]
         if f.runtime is not None:  # confirmed by the test suite (`check --runtime FILE`)

@@ -11,8 +11,9 @@ Every path and identifier is a code span (`code_span`) and all other text is esc
 (`inline`), so `__init__.py` never turns bold and a file name can hold anything.  Sites
 link to the code (`Links`): relative to the report's folder, or a web host's blob URL.
 
-The escaping helpers here are the only ones: the audit stage writes its titles and
-recommendations with `code_span`, and every other renderer that writes Markdown uses them.
+The Markdown escaping helpers here are the only ones: the audit stage writes its titles and
+recommendations with `code_span`, and every other renderer that writes Markdown uses them;
+`one_line` and `uri`, shared with the other formats, live in `report/escape.py`.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import quote
+
+from asyncaudit.report.escape import one_line, uri
 
 if TYPE_CHECKING:  # the audit stage imports `code_span` from here
     from asyncaudit.audit import Audit
@@ -32,29 +34,10 @@ if TYPE_CHECKING:  # the audit stage imports `code_span` from here
 
 # ---- escaping ----------------------------------------------------------------------------------
 
-# C0 and C1 controls, DEL, U+2028/U+2029 (line breaks to many renderers), lone surrogates
-# (the undecodable bytes of a file name): shown as escapes, never written raw
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
-_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 # ASCII punctuation that can start or end Markdown syntax (emphasis, links, HTML, entities,
 # tables, strikethrough, autolinks); a backslash before any of them shows it literally
 _SPECIAL = re.compile(r"[\\*_\[\]<>&|~!#]")
 _TICKS = re.compile(r"`+")
-
-
-def _visible(m: re.Match[str]) -> str:
-    ch = m.group()
-    if ch in _NAMED:
-        return _NAMED[ch]
-    n = ord(ch)
-    if 0xDC80 <= n <= 0xDCFF:  # an undecodable byte of a file name (surrogateescape)
-        return f"\\x{n - 0xDC00:02x}"
-    return f"\\x{n:02x}" if n < 0x100 else f"\\u{n:04x}"
-
-
-def one_line(text: str) -> str:
-    """`text` with no line break, control character or lone surrogate left in it."""
-    return _UNSAFE.sub(_visible, text) if _UNSAFE.search(text) else text
 
 
 def code_span(text: str) -> str:
@@ -133,12 +116,7 @@ def fence(block: str) -> str:
 
 def _url_path(path: str) -> str:
     """A path as a URL path: POSIX separators, its bytes percent-encoded (RFC 3986)."""
-    posix = path.replace(os.sep, "/") if os.sep != "/" else path
-    try:
-        raw = os.fsencode(posix)
-    except UnicodeEncodeError:  # lone surrogates that are no file-system bytes
-        raw = posix.encode("utf-8", "surrogatepass")
-    return quote(raw, safe="/")
+    return uri(path, absolute=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ from pathlib import Path
 from asyncaudit import __version__
 from asyncaudit.baseline import fingerprints
 from asyncaudit.model import AnalysisResult, Fix, Location, Severity
+from asyncaudit.report.escape import uri
 from asyncaudit.rules import ALL_RULES as RULES
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -22,14 +23,15 @@ _LEVEL = {Severity.CRITICAL: "error", Severity.HIGH: "error", Severity.MEDIUM: "
 
 
 def _uri(path: str) -> tuple[str, bool]:
+    """(URI, relative to %SRCROOT%?): the name's bytes percent-encoded, whatever they are."""
     p = Path(path)
     try:
         rel = os.path.relpath(p.absolute(), Path.cwd())
     except ValueError:
-        return p.absolute().as_uri(), False
+        return uri(str(p.absolute()), absolute=True), False
     if rel.startswith(".."):
-        return p.absolute().as_uri(), False
-    return Path(rel).as_posix(), True
+        return uri(str(p.absolute()), absolute=True), False
+    return uri(Path(rel).as_posix(), absolute=False), True
 
 
 def _location(loc: Location, message: str | None = None) -> dict[str, object]:
@@ -121,7 +123,7 @@ def as_dict(result: AnalysisResult) -> dict[str, object]:
         "runs": [{
             "tool": {"driver": {"name": "asyncaudit", "version": __version__,
                                 "informationUri": HELP_URI.split("/blob")[0], "rules": rules}},
-            "originalUriBaseIds": {"%SRCROOT%": {"uri": Path.cwd().as_uri() + "/"}},
+            "originalUriBaseIds": {"%SRCROOT%": {"uri": uri(str(Path.cwd()), absolute=True).rstrip("/") + "/"}},
             "results": results,
             "invocations": [{"executionSuccessful": True,
                              "toolExecutionNotifications": notifications}],

@@ -11,14 +11,16 @@ from __future__ import annotations
 import os
 
 from asyncaudit.model import AnalysisResult, Diagnostic, Finding, RuntimeMark, Stats
+from asyncaudit.report.escape import one_line
 
 
 def _rel(path: str) -> str:
+    """A path as shown: relative when below the current directory, on one line."""
     try:
         rel = os.path.relpath(path)
     except ValueError:
-        return path
-    return path if rel.startswith("..") else rel
+        return one_line(path)
+    return one_line(path if rel.startswith("..") else rel)
 
 
 def _short(q: str) -> str:
@@ -27,7 +29,7 @@ def _short(q: str) -> str:
 
 def finding_lines(f: Finding) -> list[str]:
     loc = f.location
-    lines = [f"{_rel(loc.path)}:{loc.line}:{loc.column}: {f.code} [{f.severity.label}] {f.message}"]
+    lines = [f"{_rel(loc.path)}:{loc.line}:{loc.column}: {f.code} [{f.severity.label}] {one_line(f.message)}"]
     for chain in f.chains:
         if len(chain.hops) == 1 and len(f.chains) == 1:
             continue
@@ -55,7 +57,7 @@ def runtime_text(mark: RuntimeMark) -> str:
 
 def diagnostic_line(d: Diagnostic) -> str:
     """One input problem, compiler style: `path:line: warning: message`."""
-    return f"{_rel(d.path)}:{d.line or 1}: warning: {d.message}"
+    return f"{_rel(d.path)}:{d.line or 1}: warning: {one_line(d.message)}"
 
 
 def hint_lines(s: Stats) -> list[str]:
@@ -99,6 +101,7 @@ def render(result: AnalysisResult) -> str:
         f"{100 * s.resolved_share:.1f}%" + (
             f"; {s.resolved_project_imports}/{s.project_imports} imports of project modules resolved, "
             f"{100 * s.resolved_import_share:.1f}%" if s.project_imports else "") + ")"
+        + (f"; environment: {one_line(result.environment)}" if result.environment else "")
     )
     out.extend(hint_lines(s))
     return "\n".join(out) + "\n"

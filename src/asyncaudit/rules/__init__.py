@@ -49,7 +49,9 @@ def suppressions(text: str) -> dict[int, frozenset[str] | None]:
     ours, noqa = "asyncaudit:" in text, "noqa" in text or "NOQA" in text
     if not ours and not noqa:
         return out
-    for n, line in enumerate(text.splitlines(), 1):
+    from asyncaudit.parse.source import source_lines  # lines as ast numbers them
+
+    for n, line in enumerate(source_lines(text), 1):
         if ours and "asyncaudit:" in line:
             m = _IGNORE.search(line)
             if m:
