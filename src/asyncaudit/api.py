@@ -245,15 +245,24 @@ def _analyze(paths: Sequence[str | os.PathLike[str]], config: Config, audit: boo
              fs: FileSystem) -> AnalysisResult:
     found = discover(paths, exclude=config.exclude, fs=fs, source_roots=config.source_roots,
                      search_path=libs)
+    extracted = _extract_all(found.files, config.jobs, progress, facts_cache)
+    loader = LibraryLoader(fs, facts_cache) if libs else None
+    return build(paths, config, audit, progress, found, extracted, loader, environment)
+
+
+def build(paths: Sequence[str | os.PathLike[str]], config: Config, audit: bool, progress: Progress | None,
+          found: Discovery, extracted: Sequence[tuple[ModuleFacts, bool]],
+          loader: Callable[[Found, str], ModuleFacts | None] | None, environment: bool) -> AnalysisResult:
+    """The result from discovery and each discovered file's (facts, fallback_used), in
+    `found.files` order: Program, reach, rules, statistics.  The facts are only read, so
+    a caller may keep them for the next run (`asyncaudit.incremental`)."""
     result = AnalysisResult()
     result.diagnostics.extend(Diagnostic(p, 0, m) for p, m in found.diagnostics)
-    extracted = _extract_all(found.files, config.jobs, progress, facts_cache)
     modules: list[ModuleFacts] = []
     for facts, fallback in extracted:
         result.stats.fallback_parsed += fallback
         result.diagnostics.extend(Diagnostic(facts.path, line, msg) for line, msg in facts.diagnostics)
         modules.append(facts)
-    loader = LibraryLoader(fs, facts_cache) if libs else None
     test_paths = _test_paths(found, config.test_paths)
     severity: dict[str, Severity] = {**config.severity_overrides, **config.extra_sink_severity}
     program = Program(modules, finder=found.finder, load=loader, test_paths=test_paths,
