@@ -3,6 +3,7 @@
     python bench/speed.py                                  # all corpora, every tool found
     python bench/speed.py --corpus homeassistant --runs 2
     python bench/speed.py --hydroid /path/to/hydroid --ruff /path/to/ruff
+    python bench/speed.py --corpus homeassistant --tree /path/to/site-packages-like-folder
 
 Corpora are real async source installed from PyPI, pinned, downloaded once with
 `pip download --no-deps` and unpacked under `bench/.corpora/` (large: homeassistant,
@@ -13,7 +14,20 @@ medium: langchain-core, small: httpx).  Each tool runs as a subprocess on the sa
     warm   the same command again, its cache from the cold run in place
 
 and the script prints wall time, files/s, the peak RSS of the largest process of the
-run, the findings count, and asyncaudit's time as a ratio of each peer's.  hydroid and
+run, the findings count, and asyncaudit's time as a ratio of each peer's.
+
+Re-check rows (asyncaudit only, on a temporary copy of the tree, since they edit it):
+
+    floor      CPython's ast.parse of every file, one process (what no analysis beats)
+    touch      one integration file touched, bytes unchanged, after a warm run
+    edit       one integration file edited (a blocking call added to a new async function)
+    edit core  homeassistant/core.py edited the same way (imported by almost everything)
+    server     `asyncaudit server` driven by an LSP client: first analysis, then a save
+               of an edited integration file until its fresh diagnostics arrive
+
+Each re-check row is compared with a cold `--no-cache` run on the same tree ("same" in
+the findings column means identical JSON findings), and every time is also printed as a
+ratio to the floor measured in the same run (the machine may be slower or shared).  hydroid and
 ruff are used when found on PATH (or given); they are compared, not required.  Not a
 test: figures depend on the machine, so they are printed, never asserted.
 """
@@ -119,12 +133,148 @@ def ruff(exe: str, tree: Path, pkg: str) -> Run:
     return Run(wall, peak, len(json.loads(out or "[]")))
 
 
+FLOOR = """
+import ast, os, sys, time
+paths = [os.path.join(d, f) for d, _, fs in os.walk(sys.argv[1]) for f in fs if f.endswith(".py")]
+start = time.perf_counter()
+for p in paths:
+    with open(p, "rb") as fh:
+        try:
+            ast.parse(fh.read())
+        except (SyntaxError, ValueError):
+            pass
+print(time.perf_counter() - start)
+"""
+
+
+def floor(tree: Path) -> float:
+    out = subprocess.run([sys.executable, "-c", FLOOR, str(tree)], capture_output=True, text=True, check=True)
+    return float(out.stdout)
+
+
+def findings_json(tree: Path, pkg: str, cache: Path | None) -> tuple[float, float, list]:
+    env = {**os.environ, "ASYNCAUDIT_CACHE_DIR": str(cache or tree / ".unused-cache")}
+    cmd = [sys.executable, "-m", "asyncaudit", "check", pkg, "--format", "json", "--no-libraries"]
+    wall, peak, out = measure(cmd + ([] if cache else ["--no-cache"]), tree, env)
+    return wall, peak, json.loads(out)["findings"]
+
+
+PROBE = "\n\nimport time as _bench_time\n\n\nasync def _bench_probe_{n}():\n    _bench_time.sleep(1)\n"
+
+
+def integration_file(pkg_dir: Path) -> Path:
+    """A typical integration module: the first component (by name) with a sensor.py."""
+    return next(p for p in sorted((pkg_dir / "components").glob("*/sensor.py")))
+
+
+def server_save(tree: Path, pkg: str, target: Path, cache: Path) -> tuple[float, float]:
+    """(first analysis s, save -> fresh diagnostics s) of `asyncaudit server` on `tree`."""
+    import asyncio
+
+    from lsprotocol import types as lsp
+    from pygls import uris
+    from pygls.lsp.client import LanguageClient
+
+    async def run() -> tuple[float, float]:
+        client = LanguageClient("bench", "1")
+        diags: dict[str, list] = {}
+        changed = asyncio.Event()
+
+        @client.feature(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+        def published(params: lsp.PublishDiagnosticsParams) -> None:
+            diags[params.uri] = list(params.diagnostics)
+            changed.set()
+
+        async def until(pred) -> None:  # noqa: ANN001
+            while not pred():
+                changed.clear()
+                await asyncio.wait_for(changed.wait(), 600)
+
+        env = {**os.environ, "ASYNCAUDIT_CACHE_DIR": str(cache)}
+        await client.start_io(sys.executable, "-m", "asyncaudit", "server", "--", str(tree / pkg),
+                              cwd=str(tree), env=env)
+        uri = uris.from_fs_path(str(target))
+        start = time.perf_counter()
+        await client.initialize_async(lsp.InitializeParams(capabilities=lsp.ClientCapabilities(),
+                                                           root_uri=uris.from_fs_path(str(tree))))
+        client.initialized(lsp.InitializedParams())
+        client.text_document_did_open(lsp.DidOpenTextDocumentParams(
+            lsp.TextDocumentItem(uri, "python", 1, target.read_text(encoding="utf-8"))))
+        await until(lambda: uri in diags)
+        first = time.perf_counter() - start
+        before = len(diags[uri])
+        with target.open("a", encoding="utf-8") as fh:
+            fh.write(PROBE.format(n="server"))
+        start = time.perf_counter()
+        client.text_document_did_save(lsp.DidSaveTextDocumentParams(lsp.TextDocumentIdentifier(uri)))
+        await until(lambda: len(diags[uri]) > before)
+        save = time.perf_counter() - start
+        await client.shutdown_async(None)
+        client.exit(None)
+        await client.stop()
+        return first, save
+
+    return asyncio.run(run())
+
+
+def recheck_rows(name: str, source: Path, pkg: str, files: int) -> None:
+    """The re-check rows on a copy of `source` (the corpus stays untouched)."""
+    work = Path(tempfile.mkdtemp(prefix="asyncaudit-bench-tree-"))
+    cache = Path(tempfile.mkdtemp(prefix="asyncaudit-bench-cache-"))
+    try:
+        tree = work / "tree"
+        shutil.copytree(source, tree, ignore=shutil.ignore_patterns("__pycache__", ".*_cache"))
+        pkg_dir = tree / CORPORA[name][1]
+        base = floor(pkg_dir)
+        rows: list[tuple[str, float, float, str]] = [("floor", base, 0.0, "-")]
+        cold_wall, cold_peak, _ = findings_json(tree, pkg, cache)
+        rows.append(("cold", cold_wall, cold_peak, "-"))
+        warm_wall, warm_peak, _ = findings_json(tree, pkg, cache)
+        rows.append(("warm", warm_wall, warm_peak, "-"))
+        target = integration_file(pkg_dir) if (pkg_dir / "components").is_dir() else sorted(pkg_dir.rglob("*.py"))[-1]
+        core = pkg_dir / "core.py" if (pkg_dir / "core.py").is_file() else sorted(pkg_dir.rglob("*.py"))[0]
+
+        def step(label: str, change) -> None:  # noqa: ANN001
+            change()
+            wall, peak, got = findings_json(tree, pkg, cache)
+            _, _, cold = findings_json(tree, pkg, None)
+            rows.append((label, wall, peak, "same" if got == cold else f"DIFFER ({len(got)} vs {len(cold)})"))
+
+        def touch() -> None:
+            st = target.stat()
+            os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
+
+        def edit(path: Path, n: int):  # noqa: ANN202
+            return lambda: path.open("a", encoding="utf-8").write(PROBE.format(n=n))
+
+        time.sleep(2.1)  # past the racy window of the files just copied: the warm entry is stored
+        findings_json(tree, pkg, cache)
+        step("touch", touch)
+        step("edit", edit(target, 1))
+        step("edit core", edit(core, 2))
+        first, save = server_save(tree, pkg, target, cache)
+        rows.append(("server 1st", first, 0.0, "-"))
+        rows.append(("server save", save, 0.0, "-"))
+        print(f"-- {name} re-check rows (copy in {work}); integration file: "
+              f"{target.relative_to(tree)}; floor = ast.parse of {files} files, one process")
+        for label, wall, peak, same in rows:
+            peak_s = f"{peak:>10.0f}" if peak else f"{'-':>10}"
+            print(f"{name:<15}{'asyncaudit':<11}{label:<12}{wall:>8.2f}{peak_s}{same:>10}{wall / base:>12.2f}x floor")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(cache, ignore_errors=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", action="append", choices=sorted(CORPORA))
     ap.add_argument("--runs", type=int, default=1, help="cold+warm pairs per tool (default 1)")
     ap.add_argument("--hydroid", default=shutil.which("hydroid"))
     ap.add_argument("--ruff", default=shutil.which("ruff"))
+    ap.add_argument("--tree", type=Path, help="use this folder (holding the corpus' package) instead of "
+                                               "downloading; requires one --corpus")
+    ap.add_argument("--no-recheck", action="store_true", help="skip the re-check rows (touch, edit, server)")
+    ap.add_argument("--only-recheck", action="store_true", help="only the re-check rows")
     args = ap.parse_args()
     empty_env = CORPORA_DIR / "empty-venv"
     if args.hydroid and not empty_env.is_dir():
@@ -133,11 +283,13 @@ def main() -> None:
     print(f"{'corpus':<15}{'tool':<11}{'run':<6}{'wall s':>8}{'files/s':>9}{'peak MiB':>10}{'findings':>10}"
           f"{'asyncaudit/tool':>17}")
     for name in args.corpus or list(CORPORA):
-        tree = fetch(name)
+        tree = args.tree or fetch(name)
         files, lines = count(tree / CORPORA[name][1])
         pkg = "."  # every tool analyzes the unpacked wheel as one tree
         print(f"-- {name}: {files} files, {lines:,} lines")
-        for _ in range(args.runs):
+        if not args.no_recheck:
+            recheck_rows(name, tree, pkg, files)
+        for _ in range(0 if args.only_recheck else args.runs):
             cache = Path(tempfile.mkdtemp(prefix="asyncaudit-bench-"))
             ours = {"cold": asyncaudit(tree, pkg, cache), "warm": asyncaudit(tree, pkg, cache)}
             shutil.rmtree(cache, ignore_errors=True)

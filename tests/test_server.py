@@ -131,3 +131,37 @@ def test_diagnostic_carries_the_chain(tmp_path: Path) -> None:
     assert d.severity == lsp.DiagnosticSeverity.Error and d.code == "AA101"
     assert [r.location.range.start.line for r in d.related_information] == [1, 4]
     assert "builtins.open" in d.related_information[-1].message
+
+
+async def _bad_config(root: Path, cache: Path) -> list[str]:
+    client = _Client()
+    shown: list[str] = []
+
+    @client.feature(lsp.WINDOW_SHOW_MESSAGE)
+    def show(params: lsp.ShowMessageParams) -> None:
+        shown.append(params.message)
+        client.changed.set()
+
+    env = {**os.environ, "ASYNCAUDIT_CACHE_DIR": str(cache)}
+    await client.start_io(sys.executable, "-m", "asyncaudit", "server", cwd=str(root), env=env)
+    try:
+        await client.initialize_async(lsp.InitializeParams(capabilities=lsp.ClientCapabilities(),
+                                                           root_uri=uris.from_fs_path(str(root))))
+        client.initialized(lsp.InitializedParams())
+        while not shown:
+            client.changed.clear()
+            await asyncio.wait_for(client.changed.wait(), 60)
+        await client.shutdown_async(None)  # still answering
+        client.exit(None)
+    finally:
+        await client.stop()
+    return shown
+
+
+def test_bad_configuration_is_one_message_and_the_server_lives(tmp_path: Path) -> None:
+    root = tmp_path / "proj"
+    root.mkdir()
+    (root / "pyproject.toml").write_text("[tool.asyncaudit]\nselect = 3\n")
+    (root / "a.py").write_text("x = 1\n")
+    shown = asyncio.run(asyncio.wait_for(_bad_config(root, tmp_path / "cache"), 120))
+    assert len(shown) == 1 and shown[0].startswith("asyncaudit: ") and "select" in shown[0]

@@ -216,7 +216,11 @@ def make_server(paths: Sequence[str] = ()) -> AuditServer:
 
         root = ls.workspace.root_path or os.getcwd()
         given = [os.path.abspath(p) for p in paths]
-        targets, config = _targets(ls, given[0] if given else root)
+        try:
+            targets, config = _targets(ls, given[0] if given else root)
+        except Exception as exc:  # noqa: BLE001 - a bad configuration is one message, not a dead server
+            ls.window_show_message(lsp.ShowMessageParams(lsp.MessageType.Error, f"asyncaudit: {exc}"))
+            return
         ls.state.paths = given or targets
         ls.state.session = Session(ls.state.paths, config)  # type: ignore[arg-type]
         await _run(ls)
