@@ -27,7 +27,9 @@ Re-check rows (asyncaudit only, on a temporary copy of the tree, since they edit
 
 Each re-check row is compared with a cold `--no-cache` run on the same tree ("same" in
 the findings column means identical JSON findings), and every time is also printed as a
-ratio to the floor measured in the same run (the machine may be slower or shared).  hydroid and
+ratio to the floor measured in the same run (the machine may be slower or shared); CPU
+seconds (the run and its worker processes; the server process's for the server rows)
+are printed beside wall time, being far steadier on a machine other work shares.  hydroid and
 ruff are used when found on PATH (or given); they are compared, not required.  Not a
 test: figures depend on the machine, so they are printed, never asserted.
 """
@@ -108,7 +110,12 @@ def measure(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> tup
         peak_kib = int(rss.read().split()[-1]) if GNU_TIME else usage.ru_maxrss
     if code not in (0, 1):
         raise SystemExit(f"{cmd[0]} failed (exit {code}) on {cwd}")
+    global LAST_CPU
+    LAST_CPU = usage.ru_utime + usage.ru_stime  # the run and every process it waited for
     return wall, peak_kib / 1024, text
+
+
+LAST_CPU = 0.0  # CPU seconds of the last `measure`d command: steadier than wall on a shared machine
 
 
 def asyncaudit(tree: Path, pkg: str, cache: Path) -> Run:
@@ -136,20 +143,32 @@ def ruff(exe: str, tree: Path, pkg: str) -> Run:
 FLOOR = """
 import ast, os, sys, time
 paths = [os.path.join(d, f) for d, _, fs in os.walk(sys.argv[1]) for f in fs if f.endswith(".py")]
-start = time.perf_counter()
+start, cpu = time.perf_counter(), time.process_time()
 for p in paths:
     with open(p, "rb") as fh:
         try:
             ast.parse(fh.read())
         except (SyntaxError, ValueError):
             pass
-print(time.perf_counter() - start)
+print(time.perf_counter() - start, time.process_time() - cpu)
 """
 
 
-def floor(tree: Path) -> float:
+def floor(tree: Path) -> tuple[float, float]:
+    """(wall, CPU) seconds of ast.parse over the tree, one process."""
     out = subprocess.run([sys.executable, "-c", FLOOR, str(tree)], capture_output=True, text=True, check=True)
-    return float(out.stdout)
+    wall, cpu = out.stdout.split()
+    return float(wall), float(cpu)
+
+
+def _cpu_of(pid: int) -> float:
+    """CPU seconds (user + system, all threads) a live process has used so far (Linux)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return float("nan")
 
 
 def findings_json(tree: Path, pkg: str, cache: Path | None) -> tuple[float, float, list]:
@@ -167,16 +186,18 @@ def integration_file(pkg_dir: Path) -> Path:
     return next(p for p in sorted((pkg_dir / "components").glob("*/sensor.py")))
 
 
-def server_save(tree: Path, pkg: str, target: Path, cache: Path) -> tuple[float, float]:
-    """(first analysis s, save -> fresh diagnostics s) of `asyncaudit server` on `tree`."""
+def server_save(tree: Path, pkg: str, target: Path, cache: Path) -> tuple[float, float, float, float]:
+    """(first analysis wall, CPU s, save -> fresh diagnostics wall, CPU s) of `asyncaudit
+    server` on `tree`; CPU is the server process's."""
     import asyncio
 
     from lsprotocol import types as lsp
     from pygls import uris
     from pygls.lsp.client import LanguageClient
 
-    async def run() -> tuple[float, float]:
+    async def run() -> tuple[float, float, float, float]:
         client = LanguageClient("bench", "1")
+        client.feature(lsp.WINDOW_LOG_MESSAGE)(lambda params: None)
         diags: dict[str, list] = {}
         changed = asyncio.Event()
 
@@ -194,25 +215,26 @@ def server_save(tree: Path, pkg: str, target: Path, cache: Path) -> tuple[float,
         await client.start_io(sys.executable, "-m", "asyncaudit", "server", "--", str(tree / pkg),
                               cwd=str(tree), env=env)
         uri = uris.from_fs_path(str(target))
-        start = time.perf_counter()
+        pid = client._server.pid  # type: ignore[union-attr]
+        start, cpu = time.perf_counter(), _cpu_of(pid)
         await client.initialize_async(lsp.InitializeParams(capabilities=lsp.ClientCapabilities(),
                                                            root_uri=uris.from_fs_path(str(tree))))
         client.initialized(lsp.InitializedParams())
         client.text_document_did_open(lsp.DidOpenTextDocumentParams(
             lsp.TextDocumentItem(uri, "python", 1, target.read_text(encoding="utf-8"))))
         await until(lambda: uri in diags)
-        first = time.perf_counter() - start
+        first, first_cpu = time.perf_counter() - start, _cpu_of(pid) - cpu
         before = len(diags[uri])
         with target.open("a", encoding="utf-8") as fh:
             fh.write(PROBE.format(n="server"))
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), _cpu_of(pid)
         client.text_document_did_save(lsp.DidSaveTextDocumentParams(lsp.TextDocumentIdentifier(uri)))
         await until(lambda: len(diags[uri]) > before)
-        save = time.perf_counter() - start
+        save, save_cpu = time.perf_counter() - start, _cpu_of(pid) - cpu
         await client.shutdown_async(None)
         client.exit(None)
         await client.stop()
-        return first, save
+        return first, first_cpu, save, save_cpu
 
     return asyncio.run(run())
 
@@ -225,20 +247,21 @@ def recheck_rows(name: str, source: Path, pkg: str, files: int) -> None:
         tree = work / "tree"
         shutil.copytree(source, tree, ignore=shutil.ignore_patterns("__pycache__", ".*_cache"))
         pkg_dir = tree / CORPORA[name][1]
-        base = floor(pkg_dir)
-        rows: list[tuple[str, float, float, str]] = [("floor", base, 0.0, "-")]
+        base, base_cpu = floor(pkg_dir)
+        rows: list[tuple[str, float, float, float, str]] = [("floor", base, base_cpu, 0.0, "-")]
         cold_wall, cold_peak, _ = findings_json(tree, pkg, cache)
-        rows.append(("cold", cold_wall, cold_peak, "-"))
+        rows.append(("cold", cold_wall, LAST_CPU, cold_peak, "-"))
         warm_wall, warm_peak, _ = findings_json(tree, pkg, cache)
-        rows.append(("warm", warm_wall, warm_peak, "-"))
+        rows.append(("warm", warm_wall, LAST_CPU, warm_peak, "-"))
         target = integration_file(pkg_dir) if (pkg_dir / "components").is_dir() else sorted(pkg_dir.rglob("*.py"))[-1]
         core = pkg_dir / "core.py" if (pkg_dir / "core.py").is_file() else sorted(pkg_dir.rglob("*.py"))[0]
 
         def step(label: str, change) -> None:  # noqa: ANN001
             change()
             wall, peak, got = findings_json(tree, pkg, cache)
+            cpu = LAST_CPU
             _, _, cold = findings_json(tree, pkg, None)
-            rows.append((label, wall, peak, "same" if got == cold else f"DIFFER ({len(got)} vs {len(cold)})"))
+            rows.append((label, wall, cpu, peak, "same" if got == cold else f"DIFFER ({len(got)} vs {len(cold)})"))
 
         def touch() -> None:
             st = target.stat()
@@ -252,14 +275,17 @@ def recheck_rows(name: str, source: Path, pkg: str, files: int) -> None:
         step("touch", touch)
         step("edit", edit(target, 1))
         step("edit core", edit(core, 2))
-        first, save = server_save(tree, pkg, target, cache)
-        rows.append(("server 1st", first, 0.0, "-"))
-        rows.append(("server save", save, 0.0, "-"))
+        first, first_cpu, save, save_cpu = server_save(tree, pkg, target, cache)
+        rows.append(("server 1st", first, first_cpu, 0.0, "-"))
+        rows.append(("server save", save, save_cpu, 0.0, "-"))
         print(f"-- {name} re-check rows (copy in {work}); integration file: "
               f"{target.relative_to(tree)}; floor = ast.parse of {files} files, one process")
-        for label, wall, peak, same in rows:
+        print(f"{'corpus':<15}{'tool':<11}{'run':<12}{'wall s':>8}{'cpu s':>8}{'peak MiB':>10}{'findings':>10}"
+              f"{'wall/floor':>12}{'cpu/floor':>11}")
+        for label, wall, cpu, peak, same in rows:
             peak_s = f"{peak:>10.0f}" if peak else f"{'-':>10}"
-            print(f"{name:<15}{'asyncaudit':<11}{label:<12}{wall:>8.2f}{peak_s}{same:>10}{wall / base:>12.2f}x floor")
+            print(f"{name:<15}{'asyncaudit':<11}{label:<12}{wall:>8.2f}{cpu:>8.2f}{peak_s}{same:>10}"
+                  f"{wall / base:>11.2f}x{cpu / base_cpu:>10.2f}x")
     finally:
         shutil.rmtree(work, ignore_errors=True)
         shutil.rmtree(cache, ignore_errors=True)
