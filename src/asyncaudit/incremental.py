@@ -36,7 +36,7 @@ from asyncaudit.config import Config
 from asyncaudit.discover import Discovery, discover
 from asyncaudit.facts import ModuleFacts
 from asyncaudit.fscache import FILE, FileSystem, Signature, content_digest, file_signature, recheck
-from asyncaudit.model import AnalysisResult
+from asyncaudit.model import AnalysisResult, Diagnostic
 from asyncaudit.modules import Found
 
 
@@ -85,9 +85,9 @@ class Session:
         self.paths = [os.fspath(p) for p in paths]
         self.config = config or Config()
         self.audit = audit
-        sites = api.site_packages(self.config.python) if self.config.follow_libraries else []
-        self._libs = api.search_path(sites)
-        self._environment = bool(sites)
+        self._env = api.environment_of(self.config, self.paths)
+        self._libs = list(self._env.search_path)
+        self._environment = bool(self._env.search_path)
         cache_dir = os.environ.get("ASYNCAUDIT_CACHE_DIR") or self.config.cache_dir
         self._ignore = [cache_dir] if self.config.cache else []
         self._facts_cache = FactsCache(cache_dir, tool_salt()) if self.config.cache else None
@@ -190,6 +190,11 @@ class Session:
             loader = self._load_library if self._libs else None
             self.result = api.build(self.paths, self.config, self.audit, None, found, extracted, loader,
                                     self._environment)
+            # as api.analyze: the environment used, and the configuration's and its notes first
+            self.result.environment = self._env.source
+            where = str(self.config.source) if self.config.source is not None else "."
+            self.result.diagnostics[:0] = [Diagnostic(where, 0, note)
+                                           for note in (*self.config.notes, *self._env.diagnostics)]
             self._record(found)
         finally:
             if collecting:
