@@ -15,6 +15,7 @@ import pytest
 import asyncaudit
 from asyncaudit import api
 from asyncaudit import cache as cache_mod
+from asyncaudit import fscache
 from asyncaudit.cache import CACHEDIR_TAG, FactsCache, RunCache, clear, fingerprint, tool_salt
 from asyncaudit.config import Config
 from asyncaudit.discover import discover
@@ -385,10 +386,29 @@ def test_unchanged_tree_hits(tree: Path, cdir: Path, result: AnalysisResult) -> 
     assert _load(cdir, tree) == result
 
 
-def test_touching_one_file_misses(tree: Path, cdir: Path, result: AnalysisResult) -> None:
+def test_touching_one_file_hits_and_refreshes(tree: Path, cdir: Path, result: AnalysisResult,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """Content, not status: a touched file changes nothing; its new status is stored so the
+    next load does not read it again."""
     _stored(cdir, tree, result)
     st = (tree / "app/c.py").stat()
     os.utime(tree / "app/c.py", ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+    hashed: list[str] = []
+    real = fscache.content_digest
+    monkeypatch.setattr(fscache, "content_digest", lambda p: hashed.append(p) or real(p))
+    assert _load(cdir, tree) == result
+    assert hashed == [str(tree / "app/c.py")]
+    hashed.clear()
+    assert _load(cdir, tree) == result
+    assert hashed == []
+
+
+def test_same_size_edit_under_a_new_status_misses(tree: Path, cdir: Path, result: AnalysisResult) -> None:
+    _stored(cdir, tree, result)
+    f = tree / "app/c.py"
+    size = f.stat().st_size
+    f.write_text(FILES["app/c.py"].replace("1", "2"))
+    assert f.stat().st_size == size
     assert _load(cdir, tree) is None
 
 

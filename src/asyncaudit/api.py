@@ -239,7 +239,7 @@ def analyze(paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]], co
         run_key = run_cache.key(paths, fingerprint(audit, [str(p) for p in libs], bool(env.search_path)))
         cached = run_cache.load(run_key, ignore=[cache_dir])
         if cached is not None:
-            return _per_file_ignores(cached, config)
+            return per_file_ignores(cached, config)
     # every folder and file the run looks at goes through fs: the run cache keys on them
     fs = FileSystem(ignore=[cache_dir] if config.cache else [])
     collecting = gc.isenabled()
@@ -256,7 +256,7 @@ def analyze(paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]], co
         run_cache.store(run_key, result, fs)
         if facts_cache.misses:
             facts_cache.prune()
-    return _per_file_ignores(result, config)
+    return per_file_ignores(result, config)
 
 
 def render(result: AnalysisResult, format: str = "text") -> str:  # noqa: A002  (the CLI's --format)
@@ -273,7 +273,7 @@ def render(result: AnalysisResult, format: str = "text") -> str:  # noqa: A002  
         raise ValueError(f"unknown format {format!r} (choose from {', '.join(FORMATTERS)})") from None
 
 
-def _per_file_ignores(result: AnalysisResult, config: Config) -> AnalysisResult:
+def per_file_ignores(result: AnalysisResult, config: Config) -> AnalysisResult:
     """Drop what `per-file-ignores` names in the files its globs match (paths relative to
     the configuration file's folder, else the current directory; the same globs as
     `exclude`).  What it drops is counted as suppressed, like a suppression comment."""
@@ -303,20 +303,36 @@ def _per_file_ignores(result: AnalysisResult, config: Config) -> AnalysisResult:
     return result
 
 
+def discover_tree(paths: Sequence[str | os.PathLike[str]], config: Config, fs: FileSystem,
+                  libs: Sequence[Path]) -> Discovery:
+    """Discovery with the configuration's exclusions, roots and .gitignore policy (the CLI
+    run and the incremental session find the same files)."""
+    return discover(paths, exclude=config.exclude + config.extend_exclude, fs=fs, source_roots=config.source_roots,
+                    search_path=list(libs), respect_gitignore=config.respect_gitignore)
+
+
 def _analyze(paths: Sequence[str | os.PathLike[str]], config: Config, audit: bool, progress: Progress | None,
              libs: list[Path], environment: bool, facts_cache: FactsCache | None,
              fs: FileSystem) -> AnalysisResult:
-    found = discover(paths, exclude=config.exclude + config.extend_exclude, fs=fs, source_roots=config.source_roots,
-                     search_path=libs, respect_gitignore=config.respect_gitignore)
+    found = discover_tree(paths, config, fs, libs)
+    extracted = _extract_all(found.files, config.jobs, progress, facts_cache)
+    loader = LibraryLoader(fs, facts_cache) if libs else None
+    return build(paths, config, audit, progress, found, extracted, loader, environment)
+
+
+def build(paths: Sequence[str | os.PathLike[str]], config: Config, audit: bool, progress: Progress | None,
+          found: Discovery, extracted: Sequence[tuple[ModuleFacts, bool]],
+          loader: Callable[[Found, str], ModuleFacts | None] | None, environment: bool) -> AnalysisResult:
+    """The result from discovery and each discovered file's (facts, fallback_used), in
+    `found.files` order: Program, reach, rules, statistics.  The facts are only read, so
+    a caller may keep them for the next run (`asyncaudit.incremental`)."""
     result = AnalysisResult()
     result.diagnostics.extend(Diagnostic(p, 0, m) for p, m in found.diagnostics)
-    extracted = _extract_all(found.files, config.jobs, progress, facts_cache)
     modules: list[ModuleFacts] = []
     for facts, fallback in extracted:
         result.stats.fallback_parsed += fallback
         result.diagnostics.extend(Diagnostic(facts.path, line, msg) for line, msg in facts.diagnostics)
         modules.append(facts)
-    loader = LibraryLoader(fs, facts_cache) if libs else None
     test_paths = _test_paths(found, config.test_paths)
     severity: dict[str, Severity] = {**config.severity_overrides, **config.extra_sink_severity}
     program = Program(modules, finder=found.finder, load=loader, test_paths=test_paths,

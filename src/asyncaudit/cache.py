@@ -9,7 +9,9 @@ Two caches share one directory (`.asyncaudit_cache/` by default):
 * `RunCache` short-cuts the whole pipeline when nothing it looked at changed: `key()`
   covers the configuration and the paths; each stored `AnalysisResult` carries the
   dependencies the run's `FileSystem` recorded (every folder discovery and the module
-  finder listed, every file read), which `load()` re-checks — no second walk of the tree.
+  finder listed, every file read, with the digest of its bytes), which `load()`
+  re-checks — no second walk of the tree, and a file touched without a change to its
+  bytes is no change (its entry is refreshed so the next run need not hash it again).
 
 The salt (see `tool_salt`) covers the tool version, the tool's own code, the interpreter
 and the tree-sitter grammar, plus a configuration fingerprint chosen by the caller.
@@ -47,7 +49,7 @@ from pathlib import Path
 from typing import Any
 
 from asyncaudit.facts import ModuleFacts
-from asyncaudit.fscache import FileSystem, unchanged
+from asyncaudit.fscache import FileSystem, recheck
 from asyncaudit.model import AnalysisResult
 from asyncaudit.parse.source import read_source
 
@@ -472,12 +474,19 @@ class RunCache(_Store):
                 return None
             with _NoGC():
                 result, deps = _loads(payload)
-            if not isinstance(result, AnalysisResult) or not unchanged(deps, ignore):
+            if not isinstance(result, AnalysisResult):
                 return None
-            try:
-                os.utime(target)  # most recently used
-            except OSError:
-                pass
+            same, refreshed = recheck(deps, ignore)
+            if not same:
+                return None
+            if refreshed is not None and not _racy(refreshed, self.racy_ns, time.time_ns()):
+                # touched, not changed: store the new statuses so the next load hashes nothing
+                self._write(key, result, refreshed)
+            else:
+                try:
+                    os.utime(target)  # most recently used
+                except OSError:
+                    pass
             return result
         except Exception:  # noqa: BLE001 - any bad entry is a miss
             self.errors += 1
@@ -487,8 +496,13 @@ class RunCache(_Store):
         """Store `result` under `key` with what `fs` recorded.  Keeps the latest `keep` results."""
         if not self.writable or fs.racy(self.racy_ns, time.time_ns()):
             return False
+        return self._write(key, result, fs.dependencies(contents=True))
+
+    def _write(self, key: str, result: AnalysisResult, deps: tuple[Any, ...]) -> bool:
+        if not self.writable:
+            return False
         try:
-            payload = pickle.dumps((result, fs.dependencies()), protocol=_PROTOCOL)
+            payload = pickle.dumps((result, deps), protocol=_PROTOCOL)
         except Exception:  # noqa: BLE001
             self.errors += 1
             return False
@@ -513,6 +527,12 @@ class RunCache(_Store):
                 os.unlink(p)
         except OSError:
             pass
+
+
+def _racy(deps: Iterable[tuple[Any, ...]], window_ns: int, now_ns: int) -> bool:
+    """As `FileSystem.racy`, over stored signatures."""
+    lo, hi = now_ns - window_ns, now_ns + window_ns
+    return any(len(sig) > 5 and sig[1] == "f" and (lo < sig[3] < hi or lo < sig[4] < hi) for sig in deps)
 
 
 _OWN_NAMES = frozenset({_FACTS, _RUNS, ".gitignore", "CACHEDIR.TAG"})

@@ -1,4 +1,4 @@
-"""Command line: `asyncaudit check|audit|rules|explain` -> exit status.
+"""Command line: `asyncaudit check|audit|server|rules|explain` -> exit status.
 
 Options are layered: command line over `[tool.asyncaudit]` (found by walking up from the
 first path, or `--config FILE`) over the defaults.  Flags that the user did not give are
@@ -95,6 +95,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="link sites to URL + the file's path in the repository + #L<line> (e.g. "
                             "https://github.com/o/r/blob/<sha>/); default: links relative to the report")
 
+    server = sub.add_parser("server", help="serve diagnostics and fixes to editors (Language Server over stdio)")
+    server.add_argument("paths", nargs="*", metavar="PATH",
+                        help="what to analyze (default: the workspace the editor opens, or its `include`)")
     sub.add_parser("rules", help="list the rules")
     explain = sub.add_parser("explain", help="show a rule's documentation")
     explain.add_argument("code")
@@ -409,6 +412,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _check(args)
         if args.command == "audit":
             return _audit(args)
+        if args.command == "server":
+            from asyncaudit.server import main as serve
+
+            return serve(args.paths)
         if args.command == "rules":
             return _rules()
         if args.command == "explain":

@@ -12,7 +12,10 @@ a second time.
 A folder is recorded by a digest of its *relevant* entries (names and kinds of Python
 sources, stubs, compiled modules, `.pth` files, packaging files, `pyvenv.cfg`, and every
 sub-folder except `__pycache__` and the cache's own), not by its mtime: a README written
-next to the code is no change.  A file is recorded by (size, mtime, ctime, inode).
+next to the code is no change.  A file is recorded by (size, mtime, ctime, inode) and,
+when the run cache stores it, the sha256 of its bytes: a file whose status changed but
+whose bytes did not (`touch`, a checkout that rewrote it unchanged, a copy) is no change
+either, at the cost of reading that one file again.
 """
 
 from __future__ import annotations
@@ -27,7 +30,8 @@ from asyncaudit.parse.source import read_source
 # entry kinds: "f" regular file, "d" folder (symlinks followed), "l" broken symlink, "o" other
 FILE, DIR, BROKEN, OTHER = "f", "d", "l", "o"
 
-Signature = tuple  # (path, kind, *values); kind "d": (digest,), "f": (size, mtime, ctime, inode)
+Signature = tuple  # (path, kind, *values); kind "d": (digest,), "f": (size, mtime, ctime, inode[, sha256])
+_STAT = 6  # length of a file signature without its content digest
 
 _RELEVANT_SUFFIXES = (".py", ".pyi", ".pth", ".so", ".pyd")
 _RELEVANT_NAMES = frozenset({"pyproject.toml", "setup.py", "setup.cfg", "pyvenv.cfg"})
@@ -71,6 +75,30 @@ def _digest(folder: str, entries: dict[str, str], ignored: frozenset[str]) -> st
         if _relevant(folder, name, kind, ignored):
             h.update(f"{kind}{name}\0".encode("utf-8", "surrogatepass"))
     return h.hexdigest()[:32]
+
+
+def content_digest(path: str) -> bytes | None:
+    """sha256 of a file's bytes, None when it cannot be read."""
+    try:
+        with open(path, "rb") as fh:
+            return hashlib.file_digest(fh, "sha256").digest()
+    except OSError:
+        return None
+
+
+def with_content(sig: Signature) -> Signature:
+    """`sig` with the digest of the file's bytes appended, when the file still has that status.
+
+    Hashing after the fact is sound: the status was taken before the run read the file, so
+    a file written since then shows a new status (a write within the same timestamp tick
+    is what `FileSystem.racy` guards against) and keeps a digest-less signature, which
+    only an identical status matches."""
+    if len(sig) != _STAT or sig[1] != FILE:
+        return sig
+    digest = content_digest(sig[0])
+    if digest is None or file_signature(sig[0]) != sig:
+        return sig
+    return (*sig, digest)
 
 
 def file_signature(path: str) -> Signature:
@@ -176,11 +204,12 @@ class FileSystem:
         self.track(path)
         return read_source(self.key(path), limit)
 
-    def dependencies(self) -> tuple[Signature, ...]:
-        """Every folder listed (by relevant-entry digest) and file tracked, sorted."""
+    def dependencies(self, contents: bool = False) -> tuple[Signature, ...]:
+        """Every folder listed (by relevant-entry digest) and file tracked, sorted;
+        `contents`: each file's signature carries the digest of its bytes (`with_content`)."""
         out: list[Signature] = [(p, "d", "?" if p in self._errors else _digest(p, e, self._ignored))
                                 for p, e in self._lists.items() if not self.ignored(p)]
-        out.extend(self._files.values())
+        out.extend(map(with_content, self._files.values()) if contents else self._files.values())
         out.sort()
         return tuple(out)
 
@@ -192,18 +221,37 @@ class FileSystem:
 
 def unchanged(deps: Iterable[Signature], ignore: Iterable[str | os.PathLike[str]] = ()) -> bool:
     """True when every recorded folder and file still looks as it did (`ignore`: as for
-    `FileSystem`)."""
+    `FileSystem`); a file with a content digest may have a new status and the same bytes."""
+    return recheck(deps, ignore)[0]
+
+
+def recheck(deps: Iterable[Signature],
+            ignore: Iterable[str | os.PathLike[str]] = ()) -> tuple[bool, tuple[Signature, ...] | None]:
+    """(unchanged, refreshed): as `unchanged`, and when some file had a new status but the
+    same bytes, the dependencies with those files' current signatures (so the next check
+    needs no hashing); None when no status moved or something changed."""
     ignored = frozenset(os.path.abspath(os.fspath(p)) for p in ignore)
-    for sig in deps:
+    refreshed: dict[int, Signature] = {}
+    deps = tuple(deps)
+    for i, sig in enumerate(deps):
         path, kind = sig[0], sig[1]
         if kind == "d":
             entries, _, err = _listing(path)
             now = "?" if err is not None else _digest(path, entries, ignored)
             if now != sig[2]:
-                return False
-        elif file_signature(path) != sig:
-            return False
-    return True
+                return False, None
+            continue
+        now = file_signature(path)
+        if now == sig[:_STAT]:
+            continue
+        # same bytes under a new status: only a file of the same size can be unchanged
+        if len(sig) != _STAT + 1 or len(now) != _STAT or now[2] != sig[2] or content_digest(path) != sig[_STAT]:
+            return False, None
+        refreshed[i] = (*now, sig[_STAT])
+    if not refreshed:
+        return True, None
+    return True, tuple(refreshed.get(i, sig) for i, sig in enumerate(deps))
 
 
-__all__ = ["BROKEN", "DIR", "FILE", "OTHER", "FileSystem", "Signature", "file_signature", "unchanged"]
+__all__ = ["BROKEN", "DIR", "FILE", "OTHER", "FileSystem", "Signature", "content_digest", "file_signature",
+           "recheck", "unchanged", "with_content"]
