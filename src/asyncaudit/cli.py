@@ -129,6 +129,7 @@ def _Progress(quiet: bool = False):  # noqa: ANN202, N802
 
 def _make_config(args: argparse.Namespace):  # noqa: ANN202
     from asyncaudit.config import cli_options, make_config
+    from asyncaudit.environment import venv_prefix  # a virtualenv is named by its files, interpreter or not
 
     missing = [p for p in args.paths if not os.path.lexists(p)]
     if missing:
@@ -137,7 +138,8 @@ def _make_config(args: argparse.Namespace):  # noqa: ANN202
     config = make_config(args.paths, cli_options(args), args.config)
     python = config.python
     # an environment that is not there would silently stop following installed packages
-    if python and not (os.path.exists(os.path.expanduser(python)) or shutil.which(python)):
+    if python and not (os.path.exists(os.path.expanduser(python)) or shutil.which(python)
+                       or venv_prefix(Path(os.path.expanduser(python))) is not None):
         origin = config.origins.get("python", "--python")
         raise _NothingToAnalyze(f"{'--python' if origin.startswith('--') else f'python (in {origin})'}: "
                                 f"no such interpreter or environment: {python}")

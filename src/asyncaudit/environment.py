@@ -71,7 +71,7 @@ def find_environment(*, cli_python: str | None = None, config_python: str | None
         return _from_cli(cli_python)
     notes: list[str] = []
     if config_python:
-        prefix = _venv_prefix(Path(os.path.expanduser(config_python)))
+        prefix = venv_prefix(Path(os.path.expanduser(config_python)))
         if prefix is not None:
             return _from_venv(prefix, _shown(prefix), notes)
         where = f" in {config_file}" if config_file else ""
@@ -120,7 +120,7 @@ def _from_cli(python: str) -> Environment:
         given = Path(found) if found else given
     if not given.exists():
         raise EnvironmentNotFound(f"--python {python}: no such file or directory")
-    prefix = _venv_prefix(given)
+    prefix = venv_prefix(given)
     if prefix is not None:
         return _from_venv(prefix, f"--python {python}", [])
     if given.is_dir():
@@ -128,7 +128,7 @@ def _from_cli(python: str) -> Environment:
     return _from_interpreter(given, python)
 
 
-def _venv_prefix(path: Path) -> Path | None:
+def venv_prefix(path: Path) -> Path | None:
     """The virtualenv `path` is (its folder) or belongs to (its interpreter), if any."""
     for cand in (path, path.parent.parent, path.parent):
         try:
