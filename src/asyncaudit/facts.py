@@ -16,12 +16,14 @@ Expr forms (tuples, first item is the tag):
     ("b", op, left, right)           binary operation (op: "/", "|", "+", ...)
     ("u", (e, ...))                  one of several values (if-expression, `or`)
     ("T", annotation)                an instance of the annotated type
+    ("inst", e)                      the instances among e's values (`x: Base = Impl()`)
     ("aw", e)                        await e
     ("f", qualname)                  a function object defined here (lambda)
     ("seq", (e, ...))                tuple or list display
     ("it", e)                        an element obtained by iterating e
     ("ix", e, i)                     item i of unpacking e (`a, b = e`)
     ("enter", e)                     what `with e as x` binds
+    ("nw", e, type, negated)         e narrowed by an `isinstance(e, type)` guard (or away from it)
     ("in", func_qualname, e)         e evaluated in another function's scope
     ("self", class_qualname)         the instance in a method
     ("cls", class_qualname)          the class in a classmethod
@@ -68,6 +70,8 @@ class Site(NamedTuple):
     awaited: bool = False
     in_loop: bool = False
     no_loop: bool = False  # only runs when no event loop is running (except RuntimeError branch)
+    loop: int = 0  # line of the innermost enclosing loop or comprehension (0: none)
+    used_async: bool = False  # the call's result is awaited, entered by `async with`, or `async for`-ed
 
 
 class Param(NamedTuple):
@@ -221,6 +225,33 @@ def _catches_runtime_error(node: ast.expr | None) -> bool:
     return any(getattr(n, "id", getattr(n, "attr", None)) in ("RuntimeError", "Exception") for n in names)
 
 
+def _assigns(region: list[ast.stmt], subject: ast.expr) -> bool:
+    """Whether the statements store to `subject` (a name, or an attribute chain)."""
+    owner = ast.dump(subject.value) if isinstance(subject, ast.Attribute) else None
+    for stmt in region:
+        for n in ast.walk(stmt):
+            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store) and isinstance(subject, ast.Name):
+                if n.id == subject.id:  # also the target of a walrus or a `for`
+                    return True
+            elif (isinstance(n, ast.Attribute) and isinstance(n.ctx, ast.Store) and owner is not None
+                  and n.attr == subject.attr and ast.dump(n.value) == owner):  # type: ignore[union-attr]
+                return True
+    return False
+
+
+def _is_type_alias(node: ast.expr) -> bool:
+    return (isinstance(node, ast.Name) and node.id == "TypeAlias"
+            or isinstance(node, ast.Attribute) and node.attr == "TypeAlias")
+
+
+def _constructs(e: Expr) -> bool:
+    """A value that is (or may be) the result of a call: `Host()`, `b or Host()`."""
+    tag = e[0]
+    if tag == "u":
+        return any(p[0] in ("c", "aw") for p in e[1])
+    return tag == "c" or tag == "aw"
+
+
 def last_name(e: Expr) -> str | None:
     """The name a callee ends in: `f` for `f(...)`, `m` for `a.b.m(...)`."""
     if e[0] == "a":
@@ -251,6 +282,8 @@ def expr_text(e: Expr, depth: int = 0) -> str:
         return f"({expr_text(e[2], depth + 1)} {e[1]} {expr_text(e[3], depth + 1)})"
     if tag == "f":
         return "lambda"
+    if tag == "nw":
+        return expr_text(e[1], depth)
     return "<expr>"
 
 
@@ -268,8 +301,11 @@ class _Extractor:
         self.func: Func | None = None
         self.cls: Cls | None = None
         self.loop_depth = 0
+        self.loop_line = 0
         self.no_loop = False
         self.nesting = 0  # recursion depth of body()/scan(), bounded by _MAX_NESTING
+        self.async_use: set[int] = set()  # id() of call nodes used by `async with` / `async for`
+        self.narrowed: dict[Expr, tuple[Expr, bool]] = {}  # name -> (isinstance type, negated)
 
     # ---- expressions -> Expr -------------------------------------------------
 
@@ -280,9 +316,11 @@ class _Extractor:
             return UNKNOWN
         d = depth + 1
         if isinstance(node, ast.Name):
-            return ("n", node.id)
+            e: Expr = ("n", node.id)
+            return self._narrow(e) if self.narrowed else e
         if isinstance(node, ast.Attribute):
-            return ("a", self.expr(node.value, d), node.attr)
+            e = ("a", self.expr(node.value, d), node.attr)
+            return self._narrow(e) if self.narrowed else e
         if isinstance(node, ast.Call):
             func = node.func
             if isinstance(func, ast.Name) and func.id == "super" and not node.args and self.func:
@@ -317,6 +355,40 @@ class _Extractor:
         if isinstance(node, ast.JoinedStr):
             return ("k", "")
         return UNKNOWN
+
+    def _narrow(self, e: Expr) -> Expr:
+        got = self.narrowed.get(e)
+        return ("nw", e, *got) if got is not None else e
+
+    def _narrowing(self, test: ast.expr, negate: bool, region: list[ast.stmt]) -> dict[Expr, tuple[Expr, bool]]:
+        """What `if test:` tells about names in `region` (the branch taken when the test is
+        `not negate`): `isinstance(x, T)` narrows x to T, `not isinstance(...)` away from it.
+        A name or attribute the region assigns is not narrowed (flow-insensitive facts)."""
+        if self.func is None:
+            return {}
+        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            return self._narrowing(test.operand, not negate, region)
+        if isinstance(test, ast.BoolOp):
+            # `a and b` taken: both hold; `a or b` not taken: neither holds
+            if isinstance(test.op, ast.And) and not negate or isinstance(test.op, ast.Or) and negate:
+                out: dict[Expr, tuple[Expr, bool]] = {}
+                for v in test.values:
+                    out.update(self._narrowing(v, negate, region))
+                return out
+            return {}
+        if not (isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and test.func.id == "isinstance"
+                and len(test.args) == 2 and isinstance(test.args[0], (ast.Name, ast.Attribute))):
+            return {}
+        subject = test.args[0]
+        saved, self.narrowed = self.narrowed, {}
+        try:
+            key = self.expr(subject)
+            kind = self.expr(test.args[1])
+        finally:
+            self.narrowed = saved
+        if _assigns(region, subject):
+            return {}
+        return {key: (kind, negate)}
 
     def _lambda_name(self, node: ast.Lambda) -> str:
         owner = self.func.qualname if self.func else self.m.name
@@ -368,10 +440,14 @@ class _Extractor:
                 stack.append((n.value, False))
                 continue
             if isinstance(n, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
+                # the first iterable is evaluated once, before the loop starts
+                self.scan(n.generators[0].iter)
                 self.loop_depth += 1
+                saved_line, self.loop_line = self.loop_line, n.lineno
                 try:
-                    for gen in n.generators:
-                        self.scan(gen.iter)
+                    for k, gen in enumerate(n.generators):
+                        if k:
+                            self.scan(gen.iter)
                         self._bind_target(gen.target, ("it", self.expr(gen.iter)))
                         for cond in gen.ifs:
                             self.scan(cond)
@@ -382,6 +458,7 @@ class _Extractor:
                         self.scan(n.elt)
                 finally:
                     self.loop_depth -= 1
+                    self.loop_line = saved_line
                 continue
             if isinstance(n, ast.NamedExpr):
                 self._bind_target(n.target, self.expr(n.value))
@@ -424,7 +501,8 @@ class _Extractor:
             kind, node.lineno, node.col_offset,
             getattr(node, "end_lineno", None) or node.lineno,
             getattr(node, "end_col_offset", None) or node.col_offset,
-            callee, args, kwargs, awaited, self.loop_depth > 0, self.no_loop,
+            callee, args, kwargs, awaited, self.loop_depth > 0, self.no_loop, self.loop_line,
+            awaited or id(node) in self.async_use,
         ))
 
     def _call_site(self, node: ast.Call, awaited: bool) -> None:
@@ -440,13 +518,13 @@ class _Extractor:
                  cls=None, parent=self.func.qualname if self.func else None, kind="lambda",
                  params=self._params(node.args))
         self.m.functions[qual] = f
-        saved, saved_loop = self.func, self.loop_depth
-        self.func, self.loop_depth = f, 0
+        saved, saved_loop = self.func, (self.loop_depth, self.loop_line, self.narrowed)
+        self.func, self.loop_depth, self.loop_line, self.narrowed = f, 0, 0, {}
         try:
             f.return_values.append(self.expr(node.body))
             self.scan(node.body)
         finally:
-            self.func, self.loop_depth = saved, saved_loop
+            self.func, (self.loop_depth, self.loop_line, self.narrowed) = saved, saved_loop
 
     # ---- binding ----------------------------------------------------------------
 
@@ -489,13 +567,21 @@ class _Extractor:
 
     def body(self, stmts: list[ast.stmt]) -> None:
         self.nesting += 1
+        saved = self.narrowed
         try:
             if self.nesting > _MAX_NESTING:
                 raise TooDeep
-            for s in stmts:
+            for k, s in enumerate(stmts):
                 self.stmt(s)
+                if (isinstance(s, ast.If) and not s.orelse and s.body and self.func is not None
+                        and isinstance(s.body[-1], (ast.Return, ast.Raise, ast.Continue, ast.Break))):
+                    # `if not isinstance(x, T): return` -- the rest of the block has x: T
+                    narrowing = self._narrowing(s.test, True, stmts[k + 1:])
+                    if narrowing:
+                        self.narrowed = {**self.narrowed, **narrowing}
         finally:
             self.nesting -= 1
+            self.narrowed = saved
 
     def stmt(self, s: ast.stmt) -> None:  # noqa: C901 - one dispatch over statement kinds
         if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -511,10 +597,15 @@ class _Extractor:
         elif isinstance(s, ast.AnnAssign):
             self.scan(s.value)
             ann = self.annotation(s.annotation)
-            if s.value is not None:
+            if s.value is not None and _is_type_alias(s.annotation):
+                self._bind_target(s.target, self.expr(s.value))  # `X: TypeAlias = A | B`
+            elif s.value is not None:
                 value = self.expr(s.value)
-                # an annotation is more reliable than a default like None or field(...)
+                # an annotation is more reliable than a default like None or field(...),
+                # but a constructed value is one more type (`x: Backend = b or Host()`)
                 self._bind_target(s.target, ann if ann is not None else value)
+                if ann is not None and _constructs(value):
+                    self._bind_target(s.target, ("inst", value))
             elif ann is not None and (self.cls is not None and self.func is None
                                       or isinstance(s.target, ast.Attribute)):
                 self._bind_target(s.target, ann)
@@ -525,6 +616,8 @@ class _Extractor:
             self.scan(s.value)
             self._scan_target(s.target)
         elif isinstance(s, (ast.For, ast.AsyncFor)):
+            if isinstance(s, ast.AsyncFor) and isinstance(s.iter, ast.Call):
+                self.async_use.add(id(s.iter))
             if isinstance(s, ast.For) and self.func is not None and self.func.is_async:
                 serial = _independent_awaits(s)
                 if serial:
@@ -535,17 +628,23 @@ class _Extractor:
                 self._site(ITER, s.iter, it)
             self._bind_target(s.target, ("it", it))
             self.loop_depth += 1
+            saved_line, self.loop_line = self.loop_line, s.lineno
             self.body(s.body)
             self.loop_depth -= 1
+            self.loop_line = saved_line
             self.body(s.orelse)
         elif isinstance(s, ast.While):
             self.loop_depth += 1
+            saved_line, self.loop_line = self.loop_line, s.lineno
             self.scan(s.test)
             self.body(s.body)
             self.loop_depth -= 1
+            self.loop_line = saved_line
             self.body(s.orelse)
         elif isinstance(s, (ast.With, ast.AsyncWith)):
             for item in s.items:
+                if isinstance(s, ast.AsyncWith) and isinstance(item.context_expr, ast.Call):
+                    self.async_use.add(id(item.context_expr))
                 self.scan(item.context_expr)
                 ctx = self.expr(item.context_expr)
                 if isinstance(s, ast.With):
@@ -561,8 +660,13 @@ class _Extractor:
                 self.func.return_values.append(self.expr(s.value))
         elif isinstance(s, ast.If):
             self.scan(s.test)
-            self.body(s.body)
-            self.body(s.orelse)
+            saved = self.narrowed
+            for branch, negate in ((s.body, False), (s.orelse, True)):
+                narrowing = self._narrowing(s.test, negate, branch) if branch else None
+                if narrowing:
+                    self.narrowed = {**saved, **narrowing}
+                self.body(branch)
+                self.narrowed = saved
         elif isinstance(s, ast.Try) or type(s).__name__ == "TryStar":
             self.body(s.body)  # type: ignore[attr-defined]
             probes_loop = _probes_running_loop(s.body)  # type: ignore[attr-defined]
@@ -583,8 +687,8 @@ class _Extractor:
         elif isinstance(s, (ast.Global, ast.Nonlocal)):
             if self.func is not None:
                 self.func.nonlocal_names = self.func.nonlocal_names | frozenset(s.names)
-        elif type(s).__name__ == "TypeAlias":
-            pass
+        elif type(s).__name__ == "TypeAlias":  # PEP 695 `type X = A | B` (3.12+)
+            self._bind_target(s.name, self.expr(s.value))  # type: ignore[attr-defined]
         elif isinstance(s, ast.Expr) and isinstance(s.value, ast.Call) and self.func is not None:
             f = s.value.func
             name = f.attr if isinstance(f, ast.Attribute) else getattr(f, "id", None)
@@ -699,12 +803,12 @@ class _Extractor:
         else:
             self.m.top[node.name] = qual
         self.m.functions[qual] = f
-        saved = (self.func, self.cls, self.loop_depth)
-        self.func, self.cls, self.loop_depth = f, None, 0
+        saved = (self.func, self.cls, self.loop_depth, self.loop_line, self.narrowed)
+        self.func, self.cls, self.loop_depth, self.loop_line, self.narrowed = f, None, 0, 0, {}
         try:
             self.body(node.body)
         finally:
-            self.func, self.cls, self.loop_depth = saved
+            self.func, self.cls, self.loop_depth, self.loop_line, self.narrowed = saved
 
     def klass(self, node: ast.ClassDef) -> None:
         for dec in node.decorator_list:
@@ -724,12 +828,12 @@ class _Extractor:
             self.cls.attrs.setdefault(node.name, []).append(("C", qual))
         else:
             self.m.top[node.name] = qual
-        saved = (self.func, self.cls, self.loop_depth)
-        self.func, self.cls, self.loop_depth = None, c, 0
+        saved = (self.func, self.cls, self.loop_depth, self.loop_line, self.narrowed)
+        self.func, self.cls, self.loop_depth, self.loop_line, self.narrowed = None, c, 0, 0, {}
         try:
             self.body(node.body)
         finally:
-            self.func, self.cls, self.loop_depth = saved
+            self.func, self.cls, self.loop_depth, self.loop_line, self.narrowed = saved
 
 
 def extract(tree: ast.Module, module: str, path: str, is_package: bool) -> ModuleFacts:
@@ -743,6 +847,7 @@ def extract(tree: ast.Module, module: str, path: str, is_package: bool) -> Modul
             facts.diagnostics.append((getattr(stmt, "lineno", 1),
                                       "statement nested too deeply to analyze; skipped"))
             ex.func, ex.cls, ex.loop_depth, ex.nesting, ex.no_loop = None, None, 0, 0, False
+            ex.loop_line, ex.narrowed = 0, {}
     return facts
 
 
