@@ -55,6 +55,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--runtime", metavar="FILE",
                        help="mark the findings the test suite confirmed, from the pytest plugin's report "
                             "(pytest --asyncaudit --asyncaudit-report FILE)")
+    check.add_argument("--statistics", action="store_true",
+                       help="print counts per rule and per leaf (and the lines behind many findings) "
+                            "instead of the findings")
     check.add_argument("--report-unused-ignores", action="store_true",
                        help="report `# asyncaudit: ignore` comments that silence nothing (and fail on them)")
     changed = check.add_mutually_exclusive_group()
@@ -255,13 +258,18 @@ def _check(args: argparse.Namespace) -> int:
         if args.fix_only:
             print(outcome, file=sys.stderr)
             return ExitCode.CLEAN
-    rendered = FORMATTERS[args.format](result)
+    if args.statistics:
+        from asyncaudit.report.text import statistics
+
+        rendered = statistics(result)
+    else:
+        rendered = FORMATTERS[args.format](result)
     if args.output:
         with open(args.output, "w", encoding="utf-8") as fh:
             fh.write(rendered)
     else:
         sys.stdout.write(rendered)
-    if args.format not in ("text", "github"):
+    if args.format not in ("text", "github") or args.statistics:
         _warn(result)
     out = sys.stdout if args.format == "text" and not args.output else sys.stderr
     if fixing:
