@@ -225,18 +225,19 @@ def _catches_runtime_error(node: ast.expr | None) -> bool:
     return any(getattr(n, "id", getattr(n, "attr", None)) in ("RuntimeError", "Exception") for n in names)
 
 
-def _assigns(region: list[ast.stmt], subject: ast.expr) -> bool:
-    """Whether the statements store to `subject` (a name, or an attribute chain)."""
-    owner = ast.dump(subject.value) if isinstance(subject, ast.Attribute) else None
-    for stmt in region:
+def _stored_key(node: ast.expr) -> str:
+    return node.id if isinstance(node, ast.Name) else f"{ast.dump(node.value)}.{node.attr}"  # type: ignore[attr-defined]
+
+
+def _stores(body: list[ast.stmt]) -> frozenset[str]:
+    """Names and attributes a function body assigns anywhere: they are not narrowed (facts are
+    flow-insensitive, so one narrowing would hold across the reassignment)."""
+    out = set()
+    for stmt in body:
         for n in ast.walk(stmt):
-            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store) and isinstance(subject, ast.Name):
-                if n.id == subject.id:  # also the target of a walrus or a `for`
-                    return True
-            elif (isinstance(n, ast.Attribute) and isinstance(n.ctx, ast.Store) and owner is not None
-                  and n.attr == subject.attr and ast.dump(n.value) == owner):  # type: ignore[union-attr]
-                return True
-    return False
+            if isinstance(n, (ast.Name, ast.Attribute)) and isinstance(n.ctx, ast.Store):
+                out.add(_stored_key(n))
+    return frozenset(out)
 
 
 def _is_type_alias(node: ast.expr) -> bool:
@@ -306,6 +307,8 @@ class _Extractor:
         self.nesting = 0  # recursion depth of body()/scan(), bounded by _MAX_NESTING
         self.async_use: set[int] = set()  # id() of call nodes used by `async with` / `async for`
         self.narrowed: dict[Expr, tuple[Expr, bool]] = {}  # name -> (isinstance type, negated)
+        self._body: list[ast.stmt] = []  # the current function's body
+        self._stored: tuple[Func, frozenset[str]] | None = None  # what that body assigns
 
     # ---- expressions -> Expr -------------------------------------------------
 
@@ -360,20 +363,20 @@ class _Extractor:
         got = self.narrowed.get(e)
         return ("nw", e, *got) if got is not None else e
 
-    def _narrowing(self, test: ast.expr, negate: bool, region: list[ast.stmt]) -> dict[Expr, tuple[Expr, bool]]:
-        """What `if test:` tells about names in `region` (the branch taken when the test is
-        `not negate`): `isinstance(x, T)` narrows x to T, `not isinstance(...)` away from it.
-        A name or attribute the region assigns is not narrowed (flow-insensitive facts)."""
+    def _narrowing(self, test: ast.expr, negate: bool) -> dict[Expr, tuple[Expr, bool]]:
+        """What `if test:` tells in the branch taken when the test is `not negate`:
+        `isinstance(x, T)` narrows x to T, `not isinstance(...)` away from it.  A name or
+        attribute the function assigns is not narrowed (facts are flow-insensitive)."""
         if self.func is None:
             return {}
         if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
-            return self._narrowing(test.operand, not negate, region)
+            return self._narrowing(test.operand, not negate)
         if isinstance(test, ast.BoolOp):
             # `a and b` taken: both hold; `a or b` not taken: neither holds
             if isinstance(test.op, ast.And) and not negate or isinstance(test.op, ast.Or) and negate:
                 out: dict[Expr, tuple[Expr, bool]] = {}
                 for v in test.values:
-                    out.update(self._narrowing(v, negate, region))
+                    out.update(self._narrowing(v, negate))
                 return out
             return {}
         if not (isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and test.func.id == "isinstance"
@@ -386,7 +389,9 @@ class _Extractor:
             kind = self.expr(test.args[1])
         finally:
             self.narrowed = saved
-        if _assigns(region, subject):
+        if self._stored is None or self._stored[0] is not self.func:
+            self._stored = (self.func, _stores(self._body))
+        if _stored_key(subject) in self._stored[1]:
             return {}
         return {key: (kind, negate)}
 
@@ -576,7 +581,7 @@ class _Extractor:
                 if (isinstance(s, ast.If) and not s.orelse and s.body and self.func is not None
                         and isinstance(s.body[-1], (ast.Return, ast.Raise, ast.Continue, ast.Break))):
                     # `if not isinstance(x, T): return` -- the rest of the block has x: T
-                    narrowing = self._narrowing(s.test, True, stmts[k + 1:])
+                    narrowing = self._narrowing(s.test, True)
                     if narrowing:
                         self.narrowed = {**self.narrowed, **narrowing}
         finally:
@@ -662,7 +667,7 @@ class _Extractor:
             self.scan(s.test)
             saved = self.narrowed
             for branch, negate in ((s.body, False), (s.orelse, True)):
-                narrowing = self._narrowing(s.test, negate, branch) if branch else None
+                narrowing = self._narrowing(s.test, negate) if branch else None
                 if narrowing:
                     self.narrowed = {**saved, **narrowing}
                 self.body(branch)
@@ -803,12 +808,12 @@ class _Extractor:
         else:
             self.m.top[node.name] = qual
         self.m.functions[qual] = f
-        saved = (self.func, self.cls, self.loop_depth, self.loop_line, self.narrowed)
-        self.func, self.cls, self.loop_depth, self.loop_line, self.narrowed = f, None, 0, 0, {}
+        saved = (self.func, self.cls, self.loop_depth, self.loop_line, self.narrowed, self._body)
+        self.func, self.cls, self.loop_depth, self.loop_line, self.narrowed, self._body = f, None, 0, 0, {}, node.body
         try:
             self.body(node.body)
         finally:
-            self.func, self.cls, self.loop_depth, self.loop_line, self.narrowed = saved
+            self.func, self.cls, self.loop_depth, self.loop_line, self.narrowed, self._body = saved
 
     def klass(self, node: ast.ClassDef) -> None:
         for dec in node.decorator_list:

@@ -1028,7 +1028,7 @@ class Program:
         targets = []
         for v in values:
             targets.extend(self.function_targets(v))
-        if callee[0] == "a" and any(v[0] == "fn" for v in values):
+        if callee[0] == "a" and any(v[0] == "fn" and self._dispatches(v[1]) for v in values):
             # a method called through a Protocol, an abstract class or a stub: the
             # implementations the receiver's type stands for
             for r in self.values(callee[1], func, mod):
@@ -1038,6 +1038,12 @@ class Program:
         if site.used_async and len(targets) > 1:
             targets = self._async_candidates(targets)
         return Resolution(tuple(targets), bool(targets), scheduled=scheduled)
+
+    def _dispatches(self, q: str) -> bool:
+        """Whether a call of method q may run other implementations (see `implementations`)."""
+        f = self.functions.get(q)
+        return f is not None and f.cls is not None and (
+            f.is_stub or self.is_protocol(f.cls) or self.is_abstract(f.cls))
 
     def _async_candidates(self, targets: list[Target]) -> list[Target]:
         """A call whose result is awaited, `async with`-entered or `async for`-iterated
