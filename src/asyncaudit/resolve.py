@@ -984,6 +984,9 @@ class Program:
                     meth, _ = self.class_member(v[1], callee[2])
                     if meth is not None and self.functions[meth].kind == "property":
                         targets.append(Target("fn", meth, "property"))
+                        if self._dispatches(meth):  # an abstract or Protocol property
+                            targets.extend(Target("fn", q, "property") for q in self.implementations(v[1], callee[2])
+                                           if self.functions[q].kind == "property")
                 elif external and v[0] == "xo" and len(v) == 2:
                     t = Target("ext", f"{v[1]}.{callee[2]}", "property")
                     if self.sink(t) in PROPERTY_SINKS:
