@@ -32,7 +32,7 @@ from asyncaudit.catalog.blocking import METHOD_FAMILIES, PROPERTY_SINKS, Sink
 from asyncaudit.catalog.types import KEYWORD_RETURNS
 from asyncaudit.catalog.loop import LOOP_DECORATORS, LOOP_RUNNERS, OFFLOADERS, REGISTRARS, CallableSlot
 from asyncaudit.model import Severity
-from asyncaudit.facts import ATTR, ITER, WITH, Cls, Expr, Func, ModuleFacts, Site, last_name
+from asyncaudit.facts import ATTR, ITER, WITH, Cls, Expr, Func, ModuleFacts, Param, Site, last_name
 from asyncaudit.modules import NAMESPACE, SOURCE, Found, ModuleFinder, compiled_in, is_stdlib
 
 Value = tuple
@@ -369,6 +369,13 @@ class Program:
             return NO_VALUES
         if tag == "f":
             return (("fn", e[1]),)
+        if tag == "comp":  # [f(p) for p in ...]: a list of the element's values
+            return _uniq(container("builtins.list", v) for v in self.values(e[1], func, mod))
+        if tag == "dcomp":
+            keys, vals = self.values(e[1], func, mod), self.values(e[2], func, mod)
+            if not keys and not vals:
+                return NO_VALUES
+            return (("xo", "builtins.dict", (_first(keys), _first(vals))),)
         if tag == "C":
             return (("cls", e[1]),)
         if tag == "in":
@@ -446,13 +453,26 @@ class Program:
                         return (("obj", f.cls),)
                     if f.kind == "classmethod":
                         return (("cls", f.cls),)
+                if p.default is not None:
+                    local = (*local, *self._default_values(p, f, fmod))
                 if p.annotation is not None:
                     return _uniq((*self.values(p.annotation, f, fmod), *local))
-                return local
+                return _uniq(local)
             if is_local:
                 return local
             f = self.functions.get(f.parent) if f.parent else None
         return self.global_lookup(mod, name)
+
+    def _default_values(self, p: Param, f: Func, fmod: ModuleFacts) -> tuple[Value, ...]:
+        """A parameter's default as one of its values, evaluated where the `def` is (the
+        enclosing function, else the module).  Beside an annotation only what the default
+        constructs or names as a class (`a: Base = Impl()`), as for `x: T = b or Impl()`."""
+        scope = self.functions.get(f.parent) if f.parent else None
+        vals = self.values(p.default, scope, fmod)  # type: ignore[arg-type]
+        if p.annotation is not None:
+            return tuple(v for v in vals if v[0] == "obj" or v[0] == "cls"
+                         or v[0] == "xo" and not v[1].endswith("()") and not v[1].startswith("builtins."))
+        return vals
 
     def global_lookup(self, mod: ModuleFacts, name: str, depth: int = 0) -> tuple[Value, ...]:
         if depth > 12:
@@ -691,6 +711,9 @@ class Program:
 
     def attribute(self, v: Value, name: str) -> tuple[Value, ...]:  # noqa: C901
         tag = v[0]
+        if name == "__class__":
+            cls = _class_of(v)
+            return (cls,) if cls is not None else NO_VALUES
         if tag == "mod":
             mod = self.modules.get(v[1])
             if mod is None:
@@ -839,7 +862,13 @@ class Program:
     def returns(self, f: Func) -> tuple[Value, ...]:
         mod = self.modules[f.module]
         if f.returns is not None:
-            return self.values(f.returns, f, mod)
+            declared = self.values(f.returns, f, mod)
+            if not any(v[0] == "xo" and v[1] in _ABSTRACT_FILES for v in declared):
+                return declared
+            # `-> TextIO` says what reading gives, not whether it touches the disk (it may
+            # be in memory): the values the function returns say that (`open(path)`)
+            returned = (v for e in f.return_values for v in self.values(e, f, mod))
+            return _uniq((*declared, *(v for v in returned if v[0] == "xo" and v[1] not in _ABSTRACT_FILES)))
         return _uniq(v for e in f.return_values for v in self.values(e, f, mod))
 
     def call_result(self, v: Value, call: Expr, func: Func | None, mod: ModuleFacts) -> tuple[Value, ...]:
@@ -857,6 +886,10 @@ class Program:
             q = v[1]
             if q == "functools.partial" and call[2]:
                 return _uniq(("part", a) for a in self.values(call[2][0], func, mod))
+            if q in _CASTS and call[2]:  # typing.cast(T, x): an x of type T
+                return self.instances(call[2][0], func, mod)
+            if q == "builtins.type" and len(call[2]) == 1:  # type(self): the class of the value
+                return _uniq(_class_of(a) for a in self.values(call[2][0], func, mod))
             variant = _keyword_result((q,), call)
             if variant is not None:  # requests.get(url, stream=True)
                 return (type_value(variant),)
@@ -1153,6 +1186,21 @@ def _binary_file(call: Expr, position: int) -> str | None:
     if "+" in m:
         return "io.BufferedRandom"
     return "io.BufferedReader" if "r" in m else "io.BufferedWriter"
+
+
+# annotations for file handles that do not say whether the file is on disk or in memory
+_ABSTRACT_FILES = frozenset({"typing.TextIO", "typing.BinaryIO", "typing.IO", "io.IOBase", "io.TextIOBase",
+                             "io.BufferedIOBase", "io.RawIOBase"})
+_CASTS = frozenset({"typing.cast", "typing_extensions.cast"})
+
+
+def _class_of(v: Value) -> Value | None:
+    """`type(v)` / `v.__class__` for an instance value."""
+    if v[0] == "obj":
+        return ("cls", v[1])
+    if v[0] == "xo" and len(v) == 2 and not v[1].endswith("()"):
+        return ("x", v[1])
+    return None
 
 
 def _catalog_name(name: str) -> bool:
