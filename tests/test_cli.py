@@ -123,3 +123,58 @@ def test_cache_warm_run_same_output_and_no_cache(tmp_path: Path) -> None:
     warm = run("check", ".", "--format", "json").stdout
     assert cold == warm == run("check", ".", "--format", "json", "--no-cache").stdout
     assert not (WORKSPACE / ".asyncaudit_cache").exists()
+
+
+_TRACE = '''import time
+from pathlib import Path
+
+
+def trace(msg: str) -> None:
+    with open("/tmp/trace.log", "a") as fh:
+        fh.write(msg)
+
+
+def log(msg: str) -> None:
+    trace(msg)
+
+
+async def a() -> None:
+    log("a")
+
+
+async def b() -> None:
+    log("b")
+
+
+async def c() -> None:
+    trace("c")
+
+
+async def d() -> None:
+    time.sleep(1)
+
+
+async def e() -> None:
+    Path("x").exists()
+'''
+
+
+def test_statistics_and_the_line_behind_many_findings(tmp_path: Path) -> None:
+    (tmp_path / "svc.py").write_text(_TRACE, encoding="utf-8")
+    p = run("check", ".", "--statistics", "--no-cache", cwd=tmp_path)
+    assert p.returncode == 1, p.stderr
+    lines = p.stdout.splitlines()
+    assert lines[:3] == ["3  AA107  blocking-file", "1  AA104  blocking-sleep", "1  AA109  blocking-fsmeta"]
+    assert "3  builtins.open" in lines and "1  time.sleep" in lines
+    assert not any(line.startswith("svc.py:") for line in lines)  # counts, not findings
+    # a, b and c all reach the open inside `trace` (line 6): one suppression there covers them
+    note = "note: 3 of 5 findings reach `builtins.open` through `trace`: " \
+           "one `# asyncaudit: ignore` at svc.py:6 would cover them all"
+    assert note in lines
+    text = run("check", ".", "--no-cache", cwd=tmp_path).stdout
+    assert note in text.splitlines()
+    # and it does: the suggested suppression silences exactly those findings
+    (tmp_path / "svc.py").write_text(_TRACE.replace('"a") as fh:', '"a") as fh:  # asyncaudit: ignore'),
+                                     encoding="utf-8")
+    after = run("check", ".", "--statistics", "--no-cache", cwd=tmp_path).stdout
+    assert "AA107" not in after and "note:" not in after

@@ -86,7 +86,7 @@ def _facts_of(data: bytes, path: str, module: str, is_pkg: bool) -> tuple[Module
         m.diagnostics.extend(parsed.diagnostics)
         return m, parsed.fallback  # skipped (too large), not parsed by the fallback
     with _headroom():
-        m = extract(parsed.tree, module, path, is_pkg)
+        m = extract(parsed.tree, module, path, is_pkg, parsed.text)
     m.diagnostics[:0] = parsed.diagnostics
     m.suppressions = rules.suppressions(parsed.text)
     return m, parsed.fallback

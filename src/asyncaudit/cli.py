@@ -62,6 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--runtime", metavar="FILE",
                        help="mark the findings the test suite confirmed, from the pytest plugin's report "
                             "(pytest --asyncaudit --asyncaudit-report FILE)")
+    check.add_argument("--statistics", action="store_true",
+                       help="print counts per rule and per leaf (and the lines behind many findings) "
+                            "instead of the findings")
     check.add_argument("--report-unused-ignores", action="store_true",
                        help="report `# asyncaudit: ignore` comments that silence nothing (and fail on them)")
     changed = check.add_mutually_exclusive_group()
@@ -279,7 +282,11 @@ def _check(args: argparse.Namespace) -> int:
             if not quiet:
                 print(outcome, file=sys.stderr)
             return ExitCode.CLEAN
-    if quiet and args.format == "text":  # ruff's --quiet: the findings, nothing else
+    if args.statistics:
+        from asyncaudit.report.text import statistics
+
+        rendered = statistics(result)
+    elif quiet and args.format == "text":  # ruff's --quiet: the findings, nothing else
         from asyncaudit.report.text import finding_lines
 
         rendered = "".join(line + "\n" for f in result.findings for line in finding_lines(f))
@@ -295,7 +302,7 @@ def _check(args: argparse.Namespace) -> int:
             write(rendered)  # coloured on a terminal (NO_COLOR / FORCE_COLOR honoured)
         else:
             sys.stdout.write(rendered)
-    if args.format not in ("text", "github"):
+    if args.format not in ("text", "github") or args.statistics:
         _warn(result, quiet)
     out = sys.stdout if args.format == "text" and not args.output else sys.stderr
     if quiet:

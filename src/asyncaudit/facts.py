@@ -16,12 +16,16 @@ Expr forms (tuples, first item is the tag):
     ("b", op, left, right)           binary operation (op: "/", "|", "+", ...)
     ("u", (e, ...))                  one of several values (if-expression, `or`)
     ("T", annotation)                an instance of the annotated type
+    ("inst", e)                      the instances among e's values (`x: Base = Impl()`)
     ("aw", e)                        await e
     ("f", qualname)                  a function object defined here (lambda)
     ("seq", (e, ...))                tuple or list display
+    ("comp", e)                      a list/set comprehension or generator of elements e
+    ("dcomp", k, v)                  a dict comprehension
     ("it", e)                        an element obtained by iterating e
     ("ix", e, i)                     item i of unpacking e (`a, b = e`)
     ("enter", e)                     what `with e as x` binds
+    ("nw", e, type, negated)         e narrowed by an `isinstance(e, type)` guard (or away from it)
     ("in", func_qualname, e)         e evaluated in another function's scope
     ("self", class_qualname)         the instance in a method
     ("cls", class_qualname)          the class in a classmethod
@@ -32,6 +36,7 @@ Expr forms (tuples, first item is the tag):
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -68,12 +73,15 @@ class Site(NamedTuple):
     awaited: bool = False
     in_loop: bool = False
     no_loop: bool = False  # only runs when no event loop is running (except RuntimeError branch)
+    loop: int = 0  # line of the innermost enclosing loop or comprehension (0: none)
+    used_async: bool = False  # the call's result is awaited, entered by `async with`, or `async for`-ed
 
 
 class Param(NamedTuple):
     name: str
     annotation: Expr | None
     kind: str  # "pos", "vararg", "kwonly", "kwarg"
+    default: Expr | None = None  # evaluated where the `def` is (the enclosing scope)
 
 
 @dataclass(slots=True)
@@ -221,6 +229,34 @@ def _catches_runtime_error(node: ast.expr | None) -> bool:
     return any(getattr(n, "id", getattr(n, "attr", None)) in ("RuntimeError", "Exception") for n in names)
 
 
+def _stored_key(node: ast.expr) -> str:
+    return node.id if isinstance(node, ast.Name) else f"{ast.dump(node.value)}.{node.attr}"  # type: ignore[attr-defined]
+
+
+def _stores(body: list[ast.stmt]) -> frozenset[str]:
+    """Names and attributes a function body assigns anywhere: they are not narrowed (facts are
+    flow-insensitive, so one narrowing would hold across the reassignment)."""
+    out = set()
+    for stmt in body:
+        for n in ast.walk(stmt):
+            if isinstance(n, (ast.Name, ast.Attribute)) and isinstance(n.ctx, ast.Store):
+                out.add(_stored_key(n))
+    return frozenset(out)
+
+
+def _is_type_alias(node: ast.expr) -> bool:
+    return (isinstance(node, ast.Name) and node.id == "TypeAlias"
+            or isinstance(node, ast.Attribute) and node.attr == "TypeAlias")
+
+
+def _constructs(e: Expr) -> bool:
+    """A value that is (or may be) the result of a call: `Host()`, `b or Host()`."""
+    tag = e[0]
+    if tag == "u":
+        return any(p[0] in ("c", "aw") for p in e[1])
+    return tag == "c" or tag == "aw"
+
+
 def last_name(e: Expr) -> str | None:
     """The name a callee ends in: `f` for `f(...)`, `m` for `a.b.m(...)`."""
     if e[0] == "a":
@@ -251,6 +287,8 @@ def expr_text(e: Expr, depth: int = 0) -> str:
         return f"({expr_text(e[2], depth + 1)} {e[1]} {expr_text(e[3], depth + 1)})"
     if tag == "f":
         return "lambda"
+    if tag == "nw":
+        return expr_text(e[1], depth)
     return "<expr>"
 
 
@@ -262,14 +300,83 @@ def relative_name(level: int, target: str | None) -> str:
     return "." * level + (target or "") if level else (target or "")
 
 
+# the newest Python the tool analyzes: `sys.version_info` branches are decided for it
+NEWEST_PYTHON = (3, 14, 0, "final", 0)
+_TYPE_COMMENT = re.compile(r"#\s*type:\s*(?!ignore\b)(\S.*?)\s*$")
+_SIGNATURE = re.compile(r"^\((.*)\)\s*->\s*(.+)$")
+
+
+def type_comments(text: str) -> dict[int, tuple[int, str]]:
+    """PEP 484 type comments (`x = f()  # type: Foo`) by line: (UTF-8 column of the
+    `#`, the comment's text).  `# type: ignore` is not one.  Read from the text, not from
+    `ast.parse(type_comments=True)`, which rejects files with a comment it finds misplaced;
+    whether a comment belongs to a statement is decided by its position (`_Extractor`)."""
+    if "type:" not in text:
+        return {}
+    out: dict[int, tuple[int, str]] = {}
+    for n, line in enumerate(text.splitlines(), 1):
+        if "type:" not in line:
+            continue
+        m = _TYPE_COMMENT.search(line)
+        if m is not None:
+            out[n] = (len(line[:m.start()].encode("utf-8")), m.group(1))
+    return out
+
+
+def _static_condition(test: ast.expr) -> bool | None:
+    """An `if` test decided without running anything: `TYPE_CHECKING` (true: a type
+    checker's view, which names the real types) and `sys.version_info` comparisons
+    (decided for `NEWEST_PYTHON`); None for every other test."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        inner = _static_condition(test.operand)
+        return None if inner is None else not inner
+    if isinstance(test, ast.Name) and test.id == "TYPE_CHECKING" or (
+            isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"):
+        return True
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1):
+        return None
+    left, right = test.left, test.comparators[0]
+    if isinstance(left, ast.Subscript) and isinstance(left.slice, ast.Slice):
+        left = left.value  # sys.version_info[:2]
+    if not (isinstance(left, ast.Attribute) and left.attr == "version_info"
+            and isinstance(left.value, ast.Name) and left.value.id == "sys"):
+        return None
+    if not (isinstance(right, ast.Tuple) and right.elts
+            and all(isinstance(e, ast.Constant) and type(e.value) is int for e in right.elts)):
+        return None
+    other = tuple(e.value for e in right.elts)  # type: ignore[attr-defined]
+    if len(other) > 3:
+        return None
+    # (3, 14, 0, 'final', 0) compares above (3, 14, 0): one more int item does the same
+    version = (*NEWEST_PYTHON[:3], 1)
+    op = type(test.ops[0])
+    if op is ast.GtE:
+        return version >= other
+    if op is ast.Gt:
+        return version > other
+    if op is ast.Lt:
+        return version < other
+    if op is ast.LtE:
+        return version <= other
+    return None
+
+
 class _Extractor:
-    def __init__(self, facts: ModuleFacts) -> None:
+    def __init__(self, facts: ModuleFacts, comments: dict[int, tuple[int, str]] | None = None) -> None:
         self.m = facts
+        self.comments = comments or {}
+        self.dead = False  # in a branch `_static_condition` rules out: its names are not bound
         self.func: Func | None = None
         self.cls: Cls | None = None
         self.loop_depth = 0
+        self.loop_line = 0
         self.no_loop = False
         self.nesting = 0  # recursion depth of body()/scan(), bounded by _MAX_NESTING
+        self.async_use: set[int] = set()  # id() of call nodes used by `async with` / `async for`
+        self.narrowed: dict[Expr, tuple[Expr, bool]] = {}  # name -> (isinstance type, negated)
+        self._body: list[ast.stmt] = []  # the current function's body
+        self._stored: tuple[Func, frozenset[str]] | None = None  # what that body assigns
+        self._globals: dict[str, frozenset[str]] = {}  # function -> names it declares `global`
 
     # ---- expressions -> Expr -------------------------------------------------
 
@@ -280,9 +387,11 @@ class _Extractor:
             return UNKNOWN
         d = depth + 1
         if isinstance(node, ast.Name):
-            return ("n", node.id)
+            e: Expr = ("n", node.id)
+            return self._narrow(e) if self.narrowed else e
         if isinstance(node, ast.Attribute):
-            return ("a", self.expr(node.value, d), node.attr)
+            e = ("a", self.expr(node.value, d), node.attr)
+            return self._narrow(e) if self.narrowed else e
         if isinstance(node, ast.Call):
             func = node.func
             if isinstance(func, ast.Name) and func.id == "super" and not node.args and self.func:
@@ -312,11 +421,51 @@ class _Extractor:
             return ("seq", tuple(self.expr(e, d) for e in node.elts))
         if isinstance(node, ast.Lambda):
             return ("f", self._lambda_name(node))
+        if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp)):
+            return ("comp", self.expr(node.elt, d))
+        if isinstance(node, ast.DictComp):
+            return ("dcomp", self.expr(node.key, d), self.expr(node.value, d))
         if isinstance(node, ast.NamedExpr):
             return self.expr(node.value, d)
         if isinstance(node, ast.JoinedStr):
             return ("k", "")
         return UNKNOWN
+
+    def _narrow(self, e: Expr) -> Expr:
+        got = self.narrowed.get(e)
+        return ("nw", e, *got) if got is not None else e
+
+    def _narrowing(self, test: ast.expr, negate: bool) -> dict[Expr, tuple[Expr, bool]]:
+        """What `if test:` tells in the branch taken when the test is `not negate`:
+        `isinstance(x, T)` narrows x to T, `not isinstance(...)` away from it.  A name or
+        attribute the function assigns is not narrowed (facts are flow-insensitive)."""
+        if self.func is None:
+            return {}
+        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            return self._narrowing(test.operand, not negate)
+        if isinstance(test, ast.BoolOp):
+            # `a and b` taken: both hold; `a or b` not taken: neither holds
+            if isinstance(test.op, ast.And) and not negate or isinstance(test.op, ast.Or) and negate:
+                out: dict[Expr, tuple[Expr, bool]] = {}
+                for v in test.values:
+                    out.update(self._narrowing(v, negate))
+                return out
+            return {}
+        if not (isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and test.func.id == "isinstance"
+                and len(test.args) == 2 and isinstance(test.args[0], (ast.Name, ast.Attribute))):
+            return {}
+        subject = test.args[0]
+        saved, self.narrowed = self.narrowed, {}
+        try:
+            key = self.expr(subject)
+            kind = self.expr(test.args[1])
+        finally:
+            self.narrowed = saved
+        if self._stored is None or self._stored[0] is not self.func:
+            self._stored = (self.func, _stores(self._body))
+        if _stored_key(subject) in self._stored[1]:
+            return {}
+        return {key: (kind, negate)}
 
     def _lambda_name(self, node: ast.Lambda) -> str:
         owner = self.func.qualname if self.func else self.m.name
@@ -368,10 +517,14 @@ class _Extractor:
                 stack.append((n.value, False))
                 continue
             if isinstance(n, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
+                # the first iterable is evaluated once, before the loop starts
+                self.scan(n.generators[0].iter)
                 self.loop_depth += 1
+                saved_line, self.loop_line = self.loop_line, n.lineno
                 try:
-                    for gen in n.generators:
-                        self.scan(gen.iter)
+                    for k, gen in enumerate(n.generators):
+                        if k:
+                            self.scan(gen.iter)
                         self._bind_target(gen.target, ("it", self.expr(gen.iter)))
                         for cond in gen.ifs:
                             self.scan(cond)
@@ -382,6 +535,7 @@ class _Extractor:
                         self.scan(n.elt)
                 finally:
                     self.loop_depth -= 1
+                    self.loop_line = saved_line
                 continue
             if isinstance(n, ast.NamedExpr):
                 self._bind_target(n.target, self.expr(n.value))
@@ -424,7 +578,8 @@ class _Extractor:
             kind, node.lineno, node.col_offset,
             getattr(node, "end_lineno", None) or node.lineno,
             getattr(node, "end_col_offset", None) or node.col_offset,
-            callee, args, kwargs, awaited, self.loop_depth > 0, self.no_loop,
+            callee, args, kwargs, awaited, self.loop_depth > 0, self.no_loop, self.loop_line,
+            awaited or id(node) in self.async_use,
         ))
 
     def _call_site(self, node: ast.Call, awaited: bool) -> None:
@@ -440,19 +595,22 @@ class _Extractor:
                  cls=None, parent=self.func.qualname if self.func else None, kind="lambda",
                  params=self._params(node.args))
         self.m.functions[qual] = f
-        saved, saved_loop = self.func, self.loop_depth
-        self.func, self.loop_depth = f, 0
+        saved, saved_loop = self.func, (self.loop_depth, self.loop_line, self.narrowed)
+        self.func, self.loop_depth, self.loop_line, self.narrowed = f, 0, 0, {}
         try:
             f.return_values.append(self.expr(node.body))
             self.scan(node.body)
         finally:
-            self.func, self.loop_depth = saved, saved_loop
+            self.func, (self.loop_depth, self.loop_line, self.narrowed) = saved, saved_loop
 
     # ---- binding ----------------------------------------------------------------
 
     def _bind_name(self, name: str, value: Expr) -> None:
+        if self.dead:
+            return
         if self.func is not None:
             if name in self.func.nonlocal_names:
+                self._bind_outer(self.func, name, value)
                 return
             self.func.locals.setdefault(name, []).append(value)
         elif self.cls is not None:
@@ -461,6 +619,23 @@ class _Extractor:
             self.m.globals.setdefault(name, []).append(value)
             if name == "__all__" and value[0] == "seq":
                 self.m.all_names = tuple(e[1] for e in value[1] if e[0] == "k" and isinstance(e[1], str))
+
+    def _bind_outer(self, f: Func, name: str, value: Expr) -> None:
+        """`global X` / `nonlocal X` then `X = value`: a value of the module's X, or of the
+        enclosing function's X, computed in this function's scope."""
+        value = ("in", f.qualname, value)
+        if name in self._globals.get(f.qualname, ()):
+            self.m.globals.setdefault(name, []).append(value)
+            return
+        outer = self.m.functions.get(f.parent) if f.parent else None
+        while outer is not None:  # the nearest enclosing function that binds the name
+            if name in outer.locals or any(p.name == name for p in outer.params):
+                if name in outer.nonlocal_names:
+                    self._bind_outer(outer, name, value)
+                else:
+                    outer.locals.setdefault(name, []).append(value)
+                return
+            outer = self.m.functions.get(outer.parent) if outer.parent else None
 
     def _bind_target(self, target: ast.expr, value: Expr) -> None:
         if isinstance(target, ast.Name):
@@ -489,13 +664,21 @@ class _Extractor:
 
     def body(self, stmts: list[ast.stmt]) -> None:
         self.nesting += 1
+        saved = self.narrowed
         try:
             if self.nesting > _MAX_NESTING:
                 raise TooDeep
-            for s in stmts:
+            for k, s in enumerate(stmts):
                 self.stmt(s)
+                if (isinstance(s, ast.If) and not s.orelse and s.body and self.func is not None
+                        and isinstance(s.body[-1], (ast.Return, ast.Raise, ast.Continue, ast.Break))):
+                    # `if not isinstance(x, T): return` -- the rest of the block has x: T
+                    narrowing = self._narrowing(s.test, True)
+                    if narrowing:
+                        self.narrowed = {**self.narrowed, **narrowing}
         finally:
             self.nesting -= 1
+            self.narrowed = saved
 
     def stmt(self, s: ast.stmt) -> None:  # noqa: C901 - one dispatch over statement kinds
         if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -505,16 +688,27 @@ class _Extractor:
         elif isinstance(s, ast.Assign):
             self.scan(s.value)
             value = self.expr(s.value)
+            typed = self._type_comment(s.end_lineno, s.end_col_offset) if self.comments else None
             for t in s.targets:
-                self._bind_target(t, value)
+                if typed is None:
+                    self._bind_target(t, value)
+                else:  # `x = None  # type: Optional[Foo]` reads as `x: Optional[Foo] = None`
+                    self._bind_typed(t, typed)
+                    if _constructs(value):
+                        self._bind_target(t, ("inst", value))
                 self._scan_target(t)
         elif isinstance(s, ast.AnnAssign):
             self.scan(s.value)
             ann = self.annotation(s.annotation)
-            if s.value is not None:
+            if s.value is not None and _is_type_alias(s.annotation):
+                self._bind_target(s.target, self.expr(s.value))  # `X: TypeAlias = A | B`
+            elif s.value is not None:
                 value = self.expr(s.value)
-                # an annotation is more reliable than a default like None or field(...)
+                # an annotation is more reliable than a default like None or field(...),
+                # but a constructed value is one more type (`x: Backend = b or Host()`)
                 self._bind_target(s.target, ann if ann is not None else value)
+                if ann is not None and _constructs(value):
+                    self._bind_target(s.target, ("inst", value))
             elif ann is not None and (self.cls is not None and self.func is None
                                       or isinstance(s.target, ast.Attribute)):
                 self._bind_target(s.target, ann)
@@ -525,6 +719,8 @@ class _Extractor:
             self.scan(s.value)
             self._scan_target(s.target)
         elif isinstance(s, (ast.For, ast.AsyncFor)):
+            if isinstance(s, ast.AsyncFor) and isinstance(s.iter, ast.Call):
+                self.async_use.add(id(s.iter))
             if isinstance(s, ast.For) and self.func is not None and self.func.is_async:
                 serial = _independent_awaits(s)
                 if serial:
@@ -534,24 +730,38 @@ class _Extractor:
             if isinstance(s, ast.For) and self.func is not None:
                 self._site(ITER, s.iter, it)
             self._bind_target(s.target, ("it", it))
+            typed = self._type_comment(s.iter.end_lineno, s.iter.end_col_offset) if self.comments else None
+            if typed is not None:  # `for x in xs:  # type: Foo`
+                self._bind_typed(s.target, typed)
             self.loop_depth += 1
+            saved_line, self.loop_line = self.loop_line, s.lineno
             self.body(s.body)
             self.loop_depth -= 1
+            self.loop_line = saved_line
             self.body(s.orelse)
         elif isinstance(s, ast.While):
             self.loop_depth += 1
+            saved_line, self.loop_line = self.loop_line, s.lineno
             self.scan(s.test)
             self.body(s.body)
             self.loop_depth -= 1
+            self.loop_line = saved_line
             self.body(s.orelse)
         elif isinstance(s, (ast.With, ast.AsyncWith)):
             for item in s.items:
+                if isinstance(s, ast.AsyncWith) and isinstance(item.context_expr, ast.Call):
+                    self.async_use.add(id(item.context_expr))
                 self.scan(item.context_expr)
                 ctx = self.expr(item.context_expr)
                 if isinstance(s, ast.With):
                     self._site(WITH, item.context_expr, ctx)
                 if item.optional_vars is not None:
                     self._bind_target(item.optional_vars, ("enter", ctx))
+            last = s.items[-1]
+            end = last.optional_vars or last.context_expr
+            typed = self._type_comment(end.end_lineno, end.end_col_offset) if self.comments else None
+            if typed is not None and len(s.items) == 1 and last.optional_vars is not None:
+                self._bind_typed(last.optional_vars, typed)  # `with f() as x:  # type: Foo`
             self.body(s.body)
         elif isinstance(s, (ast.Import, ast.ImportFrom)):
             self.imports(s)
@@ -559,10 +769,25 @@ class _Extractor:
             self.scan(s.value)
             if self.func is not None and s.value is not None and len(self.func.return_values) < _MAX_RETURNS:
                 self.func.return_values.append(self.expr(s.value))
+        elif isinstance(s, ast.If) and _static_condition(s.test) is not None:
+            # `if TYPE_CHECKING:` / `if sys.version_info >= (3, 11):`: both branches' code
+            # runs somewhere (sites are kept), but a name means what the taken branch binds
+            self.scan(s.test)
+            taken = _static_condition(s.test)
+            saved_dead = self.dead
+            for branch, live in ((s.body, taken), (s.orelse, not taken)):
+                self.dead = saved_dead or not live
+                self.body(branch)
+            self.dead = saved_dead
         elif isinstance(s, ast.If):
             self.scan(s.test)
-            self.body(s.body)
-            self.body(s.orelse)
+            saved = self.narrowed
+            for branch, negate in ((s.body, False), (s.orelse, True)):
+                narrowing = self._narrowing(s.test, negate) if branch else None
+                if narrowing:
+                    self.narrowed = {**saved, **narrowing}
+                self.body(branch)
+                self.narrowed = saved
         elif isinstance(s, ast.Try) or type(s).__name__ == "TryStar":
             self.body(s.body)  # type: ignore[attr-defined]
             probes_loop = _probes_running_loop(s.body)  # type: ignore[attr-defined]
@@ -583,8 +808,11 @@ class _Extractor:
         elif isinstance(s, (ast.Global, ast.Nonlocal)):
             if self.func is not None:
                 self.func.nonlocal_names = self.func.nonlocal_names | frozenset(s.names)
-        elif type(s).__name__ == "TypeAlias":
-            pass
+                if isinstance(s, ast.Global):
+                    q = self.func.qualname
+                    self._globals[q] = self._globals.get(q, frozenset()) | frozenset(s.names)
+        elif type(s).__name__ == "TypeAlias":  # PEP 695 `type X = A | B` (3.12+)
+            self._bind_target(s.name, self.expr(s.value))  # type: ignore[attr-defined]
         elif isinstance(s, ast.Expr) and isinstance(s.value, ast.Call) and self.func is not None:
             f = s.value.func
             name = f.attr if isinstance(f, ast.Attribute) else getattr(f, "id", None)
@@ -606,6 +834,65 @@ class _Extractor:
             for child in ast.iter_child_nodes(s):
                 if isinstance(child, ast.expr):
                     self.scan(child)
+
+    def _type_comment(self, line: int | None, col: int | None) -> Expr | None:
+        """The type comment after a statement ending at (line, col): one that starts
+        after the statement's last token (so never text inside a string), or None."""
+        got = self.comments.get(line or 0)
+        if got is None or got[0] < (col or 0) or _SIGNATURE.match(got[1]):
+            return None
+        return string_annotation(got[1])
+
+    def _bind_typed(self, target: ast.expr, typed: Expr) -> None:
+        # `a, b = f()  # type: int, Path`: one type per name
+        if isinstance(target, (ast.Tuple, ast.List)) and typed[0] == "seq" and len(typed[1]) == len(target.elts):
+            for elt, t in zip(target.elts, typed[1]):
+                self._bind_typed(elt, t)
+        elif not isinstance(target, (ast.Tuple, ast.List, ast.Starred)):
+            self._bind_target(target, ("T", typed))
+
+    def _signature_comment(self, node: ast.FunctionDef | ast.AsyncFunctionDef,
+                           params: tuple[Param, ...]) -> tuple[tuple[Param, ...], Expr | None]:
+        """PEP 484 function type comments: `# type: (int, Path) -> Foo` after the header
+        (or on the line after it), and `a,  # type: Path` after each argument.  They fill
+        parameters and the return only where no annotation is written."""
+        first_body = node.body[0].lineno if node.body else node.lineno
+        signature = None
+        for line in range(node.lineno, max(first_body, node.lineno + 1)):
+            got = self.comments.get(line)
+            if got is not None:
+                signature = _SIGNATURE.match(got[1])
+                if signature is not None:
+                    break
+        types: list[Expr | None] = []
+        returns = None
+        if signature is not None:
+            returns = string_annotation(signature.group(2))
+            try:
+                call = ast.parse(f"f({signature.group(1)})", mode="eval").body
+            except (SyntaxError, ValueError, RecursionError):
+                call = None
+            if isinstance(call, ast.Call):
+                nodes = [a.value if isinstance(a, ast.Starred) else a for a in call.args]
+                nodes += [k.value for k in call.keywords if k.arg is None]
+                if not (len(nodes) == 1 and isinstance(nodes[0], ast.Constant) and nodes[0].value is Ellipsis):
+                    types = [self.expr(n) for n in nodes]
+        if types and len(types) == len(params) - 1 and params and params[0].name in ("self", "cls"):
+            types = [None, *types]  # the comment may leave out `self`
+        if len(types) != len(params):
+            types = [None] * len(params)
+        every = [*getattr(node.args, "posonlyargs", []), *node.args.args]
+        if node.args.vararg:
+            every.append(node.args.vararg)
+        every += node.args.kwonlyargs
+        if node.args.kwarg:
+            every.append(node.args.kwarg)
+        out = []
+        for p, a, t in zip(params, every, types):
+            if t is None and a.lineno != first_body:
+                t = self._type_comment(a.end_lineno, a.end_col_offset)
+            out.append(p._replace(annotation=("T", t)) if t is not None and p.annotation is None else p)
+        return tuple(out), (("T", returns) if returns is not None else None)
 
     def _scan_target(self, t: ast.expr) -> None:
         # subscripts and attributes in targets evaluate their receivers
@@ -638,6 +925,8 @@ class _Extractor:
             self._bind_import(a.asname or a.name, ("from", mod, a.name))
 
     def _bind_import(self, name: str, binding: Expr) -> None:
+        if self.dead:
+            return
         if self.func is None and self.cls is None:
             self.m.imports[name] = binding
         else:
@@ -646,15 +935,24 @@ class _Extractor:
     def _params(self, args: ast.arguments) -> tuple[Param, ...]:
         out: list[Param] = []
         pos = [*getattr(args, "posonlyargs", []), *args.args]
-        for a in pos:
-            out.append(Param(a.arg, self.annotation(a.annotation), "pos"))
+        # defaults belong to the last positional parameters; a default is one of the
+        # parameter's values (`def f(adapter=JSONAdapter)`), read in the defining scope
+        defaults: list[ast.expr | None] = [None] * (len(pos) - len(args.defaults)) + list(args.defaults)
+        for a, d in zip(pos, defaults):
+            out.append(Param(a.arg, self.annotation(a.annotation), "pos", self._default(d)))
         if args.vararg:
             out.append(Param(args.vararg.arg, None, "vararg"))
-        for a in args.kwonlyargs:
-            out.append(Param(a.arg, self.annotation(a.annotation), "kwonly"))
+        for a, d in zip(args.kwonlyargs, args.kw_defaults):
+            out.append(Param(a.arg, self.annotation(a.annotation), "kwonly", self._default(d)))
         if args.kwarg:
             out.append(Param(args.kwarg.arg, None, "kwarg"))
         return tuple(out)
+
+    def _default(self, node: ast.expr | None) -> Expr | None:
+        if node is None or isinstance(node, ast.Constant) and node.value is None:
+            return None
+        e = self.expr(node)
+        return None if e == UNKNOWN else e
 
     def function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         owner_cls = self.cls if self.func is None else None
@@ -678,18 +976,26 @@ class _Extractor:
                 elif last in ("property", "cached_property", "getter") or (
                         d[0] == "a" and last in ("setter", "deleter")):
                     kind = "property" if last != "setter" and last != "deleter" else "method"
+        params = self._params(node.args)
+        returns = self.annotation(node.returns)
+        if self.comments:
+            params, commented = self._signature_comment(node, params)
+            returns = returns or commented
         f = Func(
             qual, node.name, self.m.name, isinstance(node, ast.AsyncFunctionDef),
             node.lineno, node.col_offset, getattr(node, "end_lineno", node.lineno) or node.lineno,
             cls=owner_cls.qualname if owner_cls else None,
             parent=self.func.qualname if self.func else None,
             kind=kind,
-            params=self._params(node.args),
-            returns=self.annotation(node.returns),
+            params=params,
+            returns=returns,
             decorators=decorators,
             is_stub=_is_stub(node.body),
         )
-        if owner_cls is not None:
+        if self.dead:
+            if qual in self.m.functions:  # the taken branch's definition of that name stays
+                return
+        elif owner_cls is not None:
             # a later definition (property setter) must not shadow the getter
             if not (node.name in owner_cls.methods and kind == "method"
                     and any(d[0] == "a" and d[2] in ("setter", "deleter") for d in decorators)):
@@ -699,12 +1005,13 @@ class _Extractor:
         else:
             self.m.top[node.name] = qual
         self.m.functions[qual] = f
-        saved = (self.func, self.cls, self.loop_depth)
-        self.func, self.cls, self.loop_depth = f, None, 0
+        saved = (self.func, self.cls, self.loop_depth, self.loop_line, self.narrowed, self._body, self.dead)
+        (self.func, self.cls, self.loop_depth, self.loop_line, self.narrowed, self._body,
+         self.dead) = f, None, 0, 0, {}, node.body, False
         try:
             self.body(node.body)
         finally:
-            self.func, self.cls, self.loop_depth = saved
+            self.func, self.cls, self.loop_depth, self.loop_line, self.narrowed, self._body, self.dead = saved
 
     def klass(self, node: ast.ClassDef) -> None:
         for dec in node.decorator_list:
@@ -717,25 +1024,28 @@ class _Extractor:
                 bases=tuple(self.expr(b) for b in node.bases),
                 decorators=tuple(self.expr(d) for d in node.decorator_list),
                 parent=self.func.qualname if self.func else None)
-        self.m.classes[qual] = c
-        if self.func is not None:
+        if self.dead:
+            if qual in self.m.classes:  # the taken branch's definition of that name stays
+                return
+        elif self.func is not None:
             self.func.locals.setdefault(node.name, []).append(("C", qual))
         elif self.cls is not None:
             self.cls.attrs.setdefault(node.name, []).append(("C", qual))
         else:
             self.m.top[node.name] = qual
-        saved = (self.func, self.cls, self.loop_depth)
-        self.func, self.cls, self.loop_depth = None, c, 0
+        self.m.classes[qual] = c
+        saved = (self.func, self.cls, self.loop_depth, self.loop_line, self.narrowed, self.dead)
+        self.func, self.cls, self.loop_depth, self.loop_line, self.narrowed, self.dead = None, c, 0, 0, {}, False
         try:
             self.body(node.body)
         finally:
-            self.func, self.cls, self.loop_depth = saved
+            self.func, self.cls, self.loop_depth, self.loop_line, self.narrowed, self.dead = saved
 
 
-def extract(tree: ast.Module, module: str, path: str, is_package: bool) -> ModuleFacts:
-    """Extract the facts of one parsed module."""
+def extract(tree: ast.Module, module: str, path: str, is_package: bool, text: str = "") -> ModuleFacts:
+    """Extract the facts of one parsed module (`text`, its source: for type comments)."""
     facts = ModuleFacts(module, path, is_package)
-    ex = _Extractor(facts)
+    ex = _Extractor(facts, type_comments(text))
     for stmt in tree.body:
         try:
             ex.stmt(stmt)
@@ -743,6 +1053,7 @@ def extract(tree: ast.Module, module: str, path: str, is_package: bool) -> Modul
             facts.diagnostics.append((getattr(stmt, "lineno", 1),
                                       "statement nested too deeply to analyze; skipped"))
             ex.func, ex.cls, ex.loop_depth, ex.nesting, ex.no_loop = None, None, 0, 0, False
+            ex.loop_line, ex.narrowed, ex.dead = 0, {}, False
     return facts
 
 

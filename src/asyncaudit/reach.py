@@ -25,7 +25,7 @@ from asyncaudit.catalog import CATEGORIES
 from asyncaudit.catalog.blocking import LOOP, NONBLOCKING_ARGS, AnyFlag, Given
 from asyncaudit.catalog.async_io import async_io_category
 from asyncaudit.catalog.loop import LOOP_CALLBACK_BASES
-from asyncaudit.facts import CALL, Expr, Func, ModuleFacts, Site, expr_text, last_name
+from asyncaudit.facts import CALL, ITER, Expr, Func, ModuleFacts, Site, expr_text, last_name
 from asyncaudit.model import Chain, CompliantSite, Finding, Hop, Location, Severity
 from asyncaudit.resolve import Program, Resolution, Target
 from asyncaudit.severity import assess, context_of
@@ -335,7 +335,7 @@ def findings(r: Reach, locate: Locate) -> list[Finding]:
                     chain = _chain(r, f, site, g.qualname, cat, locate, False)
                     if cat not in cur or len(chain.hops) < len(cur[cat].hops):
                         cur[cat] = chain
-        _drop_handle_operations(by_site)
+        _drop_handle_operations(f, by_site)
         context = context_of(f.name, tuple(expr_text(d) for d in f.decorators),
                              tuple(p.name for p in f.params), program.is_test(f.module))
         for i in sorted(by_site):
@@ -354,6 +354,9 @@ def findings(r: Reach, locate: Locate) -> list[Finding]:
             else:
                 msg = (f"`{callee}` blocks the event loop in {_ctx(r, q)} `{f.name}`: "
                        f"reaches {kinds} through {len(chains[0].hops) - 1} sync call(s)")
+                library = _leaves_project(program, chains[0])
+                if library is not None:
+                    msg += f", in an installed library: `{library}` → `{leaf}`"
                 rec = (f"offload it here (`await asyncio.to_thread({callee}, ...)`), "
                        f"or make the chain async: {top.advice}")
             out.append(Finding(top.code, top.rule, chains[0].severity, locate(f, site), q, callee, chains, msg,
@@ -370,15 +373,60 @@ _HANDLE_PREFIXES = ("io.", "tempfile._TemporaryFileWrapper.", "gzip.GzipFile.", 
                     "tarfile.ExFileObject.", "os._wrap_close.", "paramiko.SFTPFile.")
 
 
-def _drop_handle_operations(by_site: dict[int, dict[str, Chain]]) -> None:
-    """Reads and writes on a handle this function opened are part of that open's finding."""
-    opens = any(c.sink in _OPENERS for chains in by_site.values() for c in chains.values())
-    if not opens:
+# Operations on an archive handle that read or write *other* paths: the member files
+# extracted, the files added.  Their cost is not the open's.
+_OTHER_PATHS = frozenset({"zipfile.ZipFile.extract", "zipfile.ZipFile.extractall", "zipfile.ZipFile.write",
+                          "tarfile.TarFile.extract", "tarfile.TarFile.extractall", "tarfile.TarFile.add"})
+
+
+def _drop_handle_operations(f: Func, by_site: dict[int, dict[str, Chain]]) -> None:
+    """A read or write on a handle this function opened is part of that `open`'s finding
+    (`with open(p) as fh: data = fh.read()`: one fix covers both), unless it works on
+    other paths (`zf.extractall(dest)`), repeats in a loop the open is not in (each
+    iteration blocks again, often with awaits between), or the handle came from anywhere
+    but a direct opener call of this function (a parameter, a helper's result)."""
+    openers = [f.sites[i] for i, chains in by_site.items()
+               if any(len(c.hops) == 1 and c.sink in _OPENERS for c in chains.values())]
+    if not openers:
         return
-    for i in [i for i, chains in by_site.items()
-              if all(len(c.hops) == 1 and c.sink.startswith(_HANDLE_PREFIXES) and c.sink not in _OPENERS
-                     for c in chains.values())]:
-        del by_site[i]
+    params = {p.name for p in f.params}
+
+    def opened(e: Expr, depth: int = 0) -> Site | None:
+        tag = e[0]
+        if depth > 4:
+            return None
+        if tag in ("aw", "enter", "nw"):
+            return opened(e[1], depth + 1)
+        if tag == "c":
+            return next((s for s in openers if s.callee == e[1] and s.args[:4] == e[2]
+                         and s.kwargs[:6] == e[3]), None)
+        if tag == "n" and e[1] not in params:
+            bound = f.locals.get(e[1], ())
+            got = [opened(b, depth + 1) for b in bound]
+            if got and all(got) and len(set(got)) == 1:
+                return got[0]
+        return None
+
+    for i in list(by_site):
+        chains = by_site[i]
+        if not all(len(c.hops) == 1 and c.sink.startswith(_HANDLE_PREFIXES)
+                   and c.sink not in _OTHER_PATHS and c.sink not in _OPENERS
+                   for c in chains.values()):
+            continue
+        site = f.sites[i]
+        handle = site.callee[1] if site.kind == CALL and site.callee[0] == "a" else site.callee
+        opener = opened(handle) if site.kind in (CALL, ITER) else None
+        if opener is not None and site.loop == opener.loop and opener is not site:
+            del by_site[i]
+
+
+def _leaves_project(program: Program, chain: Chain) -> str | None:
+    """The library function at which a chain leaves the audited project, if it does."""
+    for h in chain.hops[:-1]:
+        g = program.functions.get(h.target)
+        if g is not None and g.module not in program.project:
+            return h.target
+    return None
 
 
 def _assess(program: Program, chain: Chain, context: str, function: str) -> tuple[Severity, str]:

@@ -32,7 +32,7 @@ from asyncaudit.catalog.blocking import METHOD_FAMILIES, PROPERTY_SINKS, Sink
 from asyncaudit.catalog.types import KEYWORD_RETURNS
 from asyncaudit.catalog.loop import LOOP_DECORATORS, LOOP_RUNNERS, OFFLOADERS, REGISTRARS, CallableSlot
 from asyncaudit.model import Severity
-from asyncaudit.facts import ATTR, ITER, WITH, Cls, Expr, Func, ModuleFacts, Site, last_name
+from asyncaudit.facts import ATTR, ITER, WITH, Cls, Expr, Func, ModuleFacts, Param, Site, last_name
 from asyncaudit.modules import NAMESPACE, SOURCE, Found, ModuleFinder, compiled_in, is_stdlib
 
 Value = tuple
@@ -44,6 +44,13 @@ _MAX_VALUES = 8
 # unknown, as if unresolvable, and the run neither overflows nor raises RecursionError.
 _MAX_EVAL_DEPTH = 100
 _MAX_OVERRIDES = 6
+_PROTOCOL_MARKERS = frozenset({"typing.Protocol", "typing_extensions.Protocol"})
+# bases that say what kind of class this is, not where its attributes come from
+_MARKER_BASES = _PROTOCOL_MARKERS | {"typing.Generic", "abc.ABC", "builtins.object"}
+_ASYNC_PROTOCOL = ("__aenter__", "__aiter__", "__anext__", "__await__")
+_ABSTRACT = frozenset({"abstractmethod", "abstractproperty"})
+_NOT_MEMBERS = frozenset({"__init__", "__slots__", "__doc__", "__module__", "__qualname__",
+                          "__annotations__", "__class_getitem__", "__init_subclass__"})
 
 
 def canonical(qualname: str) -> str:
@@ -168,6 +175,10 @@ class Program:
         self._subclasses: dict[str, list[str]] | None = None
         self._mro: dict[str, tuple[str, ...]] = {}
         self._ext_bases: dict[str, tuple[str, ...]] = {}
+        self._protocols: set[str] = set()
+        self._abstract: dict[str, bool] = {}
+        self._impls: dict[tuple[str, str], tuple[str, ...]] = {}
+        self._defining: dict[str, list[str]] | None = None  # member name -> classes defining it
         self.property_names: set[str] = set()
         self._project_functions: list[Func] | None = None
         for m in modules:
@@ -195,6 +206,8 @@ class Program:
         self.property_names.update(f.name for f in m.functions.values() if f.kind == "property")
         self.classes.update(m.classes)
         self._subclasses = None
+        self._defining = None
+        self._impls.clear()
         self._project_functions = None
 
     def is_test(self, module: str) -> bool:
@@ -337,6 +350,10 @@ class Program:
             return self.values(e[1], func, mod)
         if tag == "T":
             return self.instances(e[1], func, mod)
+        if tag == "inst":
+            # beside an annotation: what the value constructs, not `field(...)` and the like
+            return _uniq(v for v in self.values(e[1], func, mod)
+                         if v[0] == "obj" or v[0] == "xo" and not v[1].endswith("()"))
         if tag == "k":
             v = e[1]
             return (("xo", f"builtins.{type(v).__name__}"),) if v is not None else NO_VALUES
@@ -352,6 +369,13 @@ class Program:
             return NO_VALUES
         if tag == "f":
             return (("fn", e[1]),)
+        if tag == "comp":  # [f(p) for p in ...]: a list of the element's values
+            return _uniq(container("builtins.list", v) for v in self.values(e[1], func, mod))
+        if tag == "dcomp":
+            keys, vals = self.values(e[1], func, mod), self.values(e[2], func, mod)
+            if not keys and not vals:
+                return NO_VALUES
+            return (("xo", "builtins.dict", (_first(keys), _first(vals))),)
         if tag == "C":
             return (("cls", e[1]),)
         if tag == "in":
@@ -369,6 +393,8 @@ class Program:
             return _uniq(v2 for v in self.values(e[1], func, mod) for v2 in self.entered(v))
         if tag == "it":
             return _uniq(v2 for v in self.values(e[1], func, mod) for v2 in self.iterated(v))
+        if tag == "nw":
+            return self._narrowed(e, func, mod)
         if tag == "imp":
             return self.import_binding(e[1], mod)
         if tag == "s":
@@ -383,6 +409,33 @@ class Program:
                     out.extend(self.iterated(v))
             return _uniq(out)
         return NO_VALUES
+
+    def _narrowed(self, e: Expr, func: Func | None, mod: ModuleFacts) -> tuple[Value, ...]:
+        """Values of e inside `if isinstance(e, T):` -- those that are T, or T itself when
+        none is; in the other branch, those that are not T."""
+        _, inner, kind, negated = e
+        base = self.values(inner, func, mod)
+        kinds = [v for k in (kind[1] if kind[0] == "seq" else (kind,)) for v in self.values(k, func, mod)
+                 if v[0] in ("cls", "x")]
+        if not kinds:
+            return base
+        if negated:
+            return tuple(v for v in base if not any(self._is_a(v, k) for k in kinds))
+        out = [v for v in base if any(self._is_a(v, k) for k in kinds)]
+        for k in kinds:
+            if not any(self._is_a(v, k) for v in base):
+                inst = self._instance_of(k)
+                if inst is not None:
+                    out.append(inst)
+        return _uniq(out)
+
+    def _is_a(self, v: Value, kind: Value) -> bool:
+        """isinstance(v, kind) for an abstract value and a class value."""
+        if v[0] == "obj":
+            return kind[0] == "cls" and kind[1] in self.mro(v[1]) or kind[0] == "x" and kind[1] in self.external_bases(v[1])
+        if v[0] == "xo" and kind[0] == "x":
+            return kind[1] in _type_bases(v[1])
+        return False
 
     def lookup(self, name: str, func: Func | None, mod: ModuleFacts) -> tuple[Value, ...]:
         f = func
@@ -400,13 +453,26 @@ class Program:
                         return (("obj", f.cls),)
                     if f.kind == "classmethod":
                         return (("cls", f.cls),)
+                if p.default is not None:
+                    local = (*local, *self._default_values(p, f, fmod))
                 if p.annotation is not None:
                     return _uniq((*self.values(p.annotation, f, fmod), *local))
-                return local
+                return _uniq(local)
             if is_local:
                 return local
             f = self.functions.get(f.parent) if f.parent else None
         return self.global_lookup(mod, name)
+
+    def _default_values(self, p: Param, f: Func, fmod: ModuleFacts) -> tuple[Value, ...]:
+        """A parameter's default as one of its values, evaluated where the `def` is (the
+        enclosing function, else the module).  Beside an annotation only what the default
+        constructs or names as a class (`a: Base = Impl()`), as for `x: T = b or Impl()`."""
+        scope = self.functions.get(f.parent) if f.parent else None
+        vals = self.values(p.default, scope, fmod)  # type: ignore[arg-type]
+        if p.annotation is not None:
+            return tuple(v for v in vals if v[0] == "obj" or v[0] == "cls"
+                         or v[0] == "xo" and not v[1].endswith("()") and not v[1].startswith("builtins."))
+        return vals
 
     def global_lookup(self, mod: ModuleFacts, name: str, depth: int = 0) -> tuple[Value, ...]:
         if depth > 12:
@@ -502,6 +568,8 @@ class Program:
         scope = self.functions.get(c.parent) if c.parent else None
         have = set(out)  # a set: a hierarchy thousands of classes deep stays linear
         for b in c.bases:
+            if b[0] == "s":  # a generic base: `Base[T]`, `DataUpdateCoordinator[Data]`
+                b = b[1]
             for v in self.values(b, scope, mod):
                 if v[0] == "cls":
                     for x in self.mro(v[1]):
@@ -510,7 +578,10 @@ class Program:
                             out.append(x)
                     ext.extend(self._ext_bases.get(v[1], ()))
                 elif v[0] == "x":
-                    ext.append(v[1])
+                    if v[1] in _PROTOCOL_MARKERS:
+                        self._protocols.add(c.qualname)
+                    if v[1] != "typing.Generic":
+                        ext.append(v[1])
 
     def external_bases(self, cls: str) -> tuple[str, ...]:
         self.mro(cls)
@@ -524,6 +595,107 @@ class Program:
                     subs.setdefault(base, []).append(q)
             self._subclasses = subs
         return self._subclasses.get(cls, [])
+
+    def is_protocol(self, cls: str) -> bool:
+        """A `typing.Protocol` class: one that lists `Protocol` among its own bases."""
+        self.mro(cls)
+        return cls in self._protocols
+
+    def is_abstract(self, cls: str) -> bool:
+        """A class with an `@abstractmethod` it does not implement: never instantiated itself."""
+        got = self._abstract.get(cls)
+        if got is None:
+            got = False
+            for c in self.mro(cls):
+                k = self.classes.get(c)
+                if k is None:
+                    continue
+                for name, q in k.methods.items():
+                    f = self.functions.get(q)
+                    if (f is not None and any(last_name(d) in _ABSTRACT for d in f.decorators)
+                            and self.class_member(cls, name)[0] == q):
+                        got = True
+                        break
+                if got:
+                    break
+            self._abstract[cls] = got
+        return got
+
+    def implementations(self, cls: str, name: str) -> tuple[str, ...]:
+        """Other methods a call `x.name()` may run when x is typed `cls`.
+
+        Only when `cls` itself cannot be the runtime type, or its method is a stub: a
+        Protocol (its implementations in the project), an abstract class or a stub
+        method (the overrides in its subclasses).  A concrete method of a concrete class
+        is the one that runs.  Bounded: more than `_MAX_OVERRIDES` candidates is no
+        resolution at all, never a spread over every method of that name.
+        """
+        key = (cls, name)
+        got = self._impls.get(key)
+        if got is not None:
+            return got
+        meth, _ = self.class_member(cls, name)
+        f = self.functions.get(meth) if meth is not None else None
+        out: list[str] = []
+        if f is not None:
+            if self.is_protocol(cls):
+                candidates = self.protocol_implementations(cls)
+            elif f.is_stub or self.is_abstract(cls):
+                candidates = tuple(self.subclasses(cls))
+            else:
+                candidates = ()
+            for s in candidates:
+                m, _ = self.class_member(s, name)
+                if m is not None and m != meth and m not in out:
+                    out.append(m)
+        result = tuple(out) if len(out) <= _MAX_OVERRIDES else ()
+        self._impls[key] = result
+        return result
+
+    def protocol_implementations(self, proto: str) -> tuple[str, ...]:
+        """Classes that implement Protocol `proto`: its nominal subclasses, and the
+        project's classes that have every member it declares (structural typing).
+
+        A protocol of a single member is matched nominally only: structurally it would
+        match every class that happens to have a method of that name."""
+        got = self._impls.get((proto, ""))
+        if got is not None:
+            return got
+        out = [s for s in self.subclasses(proto) if not self.is_protocol(s)]
+        members: set[str] = set()
+        for c in self.mro(proto):
+            k = self.classes.get(c)
+            if k is not None and self.is_protocol(c):
+                members.update(n for n in (*k.methods, *k.attrs) if n not in _NOT_MEMBERS)
+        if len(members) >= 2:
+            if self._defining is None:
+                index: dict[str, list[str]] = {}
+                for q in sorted(self.classes):
+                    k = self.classes[q]
+                    for n in (*k.methods, *k.attrs):
+                        index.setdefault(n, []).append(q)
+                self._defining = index
+            defining = self._defining
+            rarest = min(sorted(members), key=lambda n: len(defining.get(n, ())))
+            home = self.classes[proto].module.split(".")[0]
+            cands = set()
+            for q in defining.get(rarest, ()):
+                cands.add(q)
+                cands.update(self.subclasses(q))
+            for q in sorted(cands):
+                k = self.classes[q]
+                if (q in out or self.is_protocol(q)
+                        or (k.module not in self.project and k.module.split(".")[0] != home)):
+                    continue
+                if all(self._has_member(q, n) for n in members):
+                    out.append(q)
+        result = tuple(out)
+        self._impls[(proto, "")] = result
+        return result
+
+    def _has_member(self, cls: str, name: str) -> bool:
+        meth, assigns = self.class_member(cls, name)
+        return meth is not None or bool(assigns)
 
     def class_member(self, cls: str, name: str) -> tuple[str | None, list[tuple[Cls, Expr]]]:
         """Find `name` on a class: (method qualname or None, attribute assignments)."""
@@ -539,6 +711,9 @@ class Program:
 
     def attribute(self, v: Value, name: str) -> tuple[Value, ...]:  # noqa: C901
         tag = v[0]
+        if name == "__class__":
+            cls = _class_of(v)
+            return (cls,) if cls is not None else NO_VALUES
         if tag == "mod":
             mod = self.modules.get(v[1])
             if mod is None:
@@ -559,7 +734,8 @@ class Program:
                     out.extend(vals)
                 return _uniq(out)
             for b in self.external_bases(v[1]):
-                return self.attribute(("xo", b) if tag == "obj" else ("x", b), name)
+                if b not in _MARKER_BASES:
+                    return self.attribute(("xo", b) if tag == "obj" else ("x", b), name)
             return NO_VALUES
         if tag == "super":
             mro = self.mro(v[1])
@@ -597,6 +773,18 @@ class Program:
             return self.instances(parsed, func, mod) if parsed is not None else NO_VALUES
         if tag == "b" and ann[1] == "|":
             return _uniq((*self.instances(ann[2], func, mod), *self.instances(ann[3], func, mod)))
+        if tag == "n" or tag == "a":
+            alias = self._type_alias(ann, func, mod)
+            if alias is not None:
+                exprs, amod = alias
+                key = ("alias", amod.name, exprs)
+                if key in self._busy:  # a recursive alias: `JSON = Union[dict[str, "JSON"], str]`
+                    return NO_VALUES
+                self._busy.add(key)  # type: ignore[arg-type]
+                try:
+                    return _uniq(v for e in exprs for v in self.instances(e, None, amod))
+                finally:
+                    self._busy.discard(key)  # type: ignore[arg-type]
         if tag == "s":
             base = self.values(ann[1], func, mod)
             names = {v[1] for v in base if v[0] == "x"}
@@ -626,6 +814,39 @@ class Program:
             return _uniq(self._instance_of(v) for v in base if self._instance_of(v))
         return _uniq(self._instance_of(v) for v in self.values(ann, func, mod) if self._instance_of(v))
 
+    def _type_alias(self, ann: Expr, func: Func | None, mod: ModuleFacts) -> tuple[tuple[Expr, ...], ModuleFacts] | None:
+        """The type expressions a module-level alias stands for (`AnyItem = Union[A, B]`,
+        `X: TypeAlias = A | B`, `type X = A | B`), followed through imports."""
+        if ann[0] == "n":
+            f = func
+            while f is not None:  # a local or parameter of that name is not the module's alias
+                if ann[1] in f.locals or any(p.name == ann[1] for p in f.params):
+                    return None
+                f = self.functions.get(f.parent) if f.parent else None
+            return self._global_alias(mod, ann[1], 0)
+        for v in self.values(ann[1], func, mod):
+            if v[0] == "mod":
+                m = self.modules.get(v[1])
+                if m is not None:
+                    return self._global_alias(m, ann[2], 0)
+        return None
+
+    def _global_alias(self, mod: ModuleFacts, name: str, depth: int) -> tuple[tuple[Expr, ...], ModuleFacts] | None:
+        if depth > 8 or name in mod.top:
+            return None
+        exprs = mod.globals.get(name)
+        if exprs is not None:
+            # a type expression, not a value: a subscript, a `|` union or a string
+            alias = tuple(e for e in exprs if e[0] == "s" or e[0] == "b" and e[1] == "|"
+                          or e[0] == "k" and isinstance(e[1], str))
+            return (alias, mod) if alias else None
+        b = mod.imports.get(name)
+        if b is not None and b[0] == "from":
+            found = self.find_module(b[1], mod)
+            if found is not None and found in self.modules:
+                return self._global_alias(self.modules[found], b[2], depth + 1)
+        return None
+
     @staticmethod
     def _instance_of(v: Value) -> Value | None:
         if v[0] == "cls":
@@ -641,7 +862,13 @@ class Program:
     def returns(self, f: Func) -> tuple[Value, ...]:
         mod = self.modules[f.module]
         if f.returns is not None:
-            return self.values(f.returns, f, mod)
+            declared = self.values(f.returns, f, mod)
+            if not any(v[0] == "xo" and v[1] in _ABSTRACT_FILES for v in declared):
+                return declared
+            # `-> TextIO` says what reading gives, not whether it touches the disk (it may
+            # be in memory): the values the function returns say that (`open(path)`)
+            returned = (v for e in f.return_values for v in self.values(e, f, mod))
+            return _uniq((*declared, *(v for v in returned if v[0] == "xo" and v[1] not in _ABSTRACT_FILES)))
         return _uniq(v for e in f.return_values for v in self.values(e, f, mod))
 
     def call_result(self, v: Value, call: Expr, func: Func | None, mod: ModuleFacts) -> tuple[Value, ...]:
@@ -659,9 +886,19 @@ class Program:
             q = v[1]
             if q == "functools.partial" and call[2]:
                 return _uniq(("part", a) for a in self.values(call[2][0], func, mod))
+            if q in _CASTS and call[2]:  # typing.cast(T, x): an x of type T
+                return self.instances(call[2][0], func, mod)
+            if q == "builtins.type" and len(call[2]) == 1:  # type(self): the class of the value
+                return _uniq(_class_of(a) for a in self.values(call[2][0], func, mod))
             variant = _keyword_result((q,), call)
             if variant is not None:  # requests.get(url, stream=True)
                 return (type_value(variant),)
+            if q in _ITEM_PRESERVING and call[2]:
+                return self._items_of(q, call, func, mod)
+            if q in _OPEN_MODE_ARG:
+                binary = _binary_file(call, _OPEN_MODE_ARG[q])
+                if binary:
+                    return (("xo", binary),)
             if q in FUNCTION_RETURNS:
                 return (type_value(FUNCTION_RETURNS[q]),)
             owner, _, meth = q.rpartition(".")
@@ -678,6 +915,10 @@ class Program:
             variant = _keyword_result([f"{b}.{v[2]}" for b in _type_bases(v[1])], call)
             if variant is not None:  # session.get(url, stream=True)
                 return (type_value(variant),)
+            if v[2] == "open" and v[1] in _SYNC_PATHS:
+                binary = _binary_file(call, 0)
+                if binary:
+                    return (("xo", binary),)
             return _method_result(("xo", v[1]), v[2]) or (("xo", f"{v[1]}.{v[2]}()"),)
         if tag == "part":
             return self.call_result(v[1], ("c", None, (), ()), func, mod)
@@ -688,6 +929,18 @@ class Program:
         if tag == "xo" and len(v) == 2:
             return _method_result(v, "__call__")
         return NO_VALUES
+
+    def _items_of(self, q: str, call: Expr, func: Func | None, mod: ModuleFacts) -> tuple[Value, ...]:
+        """`sorted(paths)`, `list(...)`, `reversed`, `filter(f, xs)`, `enumerate`, `next`: the
+        result holds (or is) the items of the iterable argument."""
+        arg = call[2][1] if q == "builtins.filter" and len(call[2]) > 1 else call[2][0]
+        items = _uniq(i for v in self.values(arg, func, mod) for i in self.iterated(v))
+        if q == "builtins.next":
+            return items
+        if q == "builtins.enumerate":
+            return _uniq(container("builtins.list", ("xo", "builtins.tuple", (("xo", "builtins.int"), i)))
+                         for i in items)
+        return _uniq(container("builtins.list", i) for i in items)
 
     def entered(self, v: Value) -> tuple[Value, ...]:
         if v[0] == "obj":
@@ -751,15 +1004,6 @@ class Program:
             return [Target("ext", f"{v[1]}.__call__", how)]
         return []
 
-    def method_overrides(self, f: Func) -> list[str]:
-        """Overrides in subclasses that a call through a base-typed receiver may reach."""
-        if f.cls is None or not f.is_stub:
-            return []
-        subs = [s for s in self.subclasses(f.cls) if f.name in self.classes[s].methods]
-        if len(subs) > _MAX_OVERRIDES:
-            return []
-        return [self.classes[s].methods[f.name] for s in subs]
-
     def resolve_site(self, site: Site, func: Func) -> Resolution:  # noqa: C901
         mod = self.modules[func.module]
         if site.kind == ATTR:
@@ -773,6 +1017,9 @@ class Program:
                     meth, _ = self.class_member(v[1], callee[2])
                     if meth is not None and self.functions[meth].kind == "property":
                         targets.append(Target("fn", meth, "property"))
+                        if self._dispatches(meth):  # an abstract or Protocol property
+                            targets.extend(Target("fn", q, "property") for q in self.implementations(v[1], callee[2])
+                                           if self.functions[q].kind == "property")
                 elif external and v[0] == "xo" and len(v) == 2:
                     t = Target("ext", f"{v[1]}.{callee[2]}", "property")
                     if self.sink(t) in PROPERTY_SINKS:
@@ -816,13 +1063,50 @@ class Program:
             scheduled = self._slot_functions(slot, site, func, mod)
         targets = []
         for v in values:
-            ts = self.function_targets(v)
-            targets.extend(ts)
-            if v[0] == "fn" and ts:
-                f = self.functions.get(v[1])
-                if f is not None and f.cls is not None and site.callee[0] == "a":
-                    targets.extend(Target("fn", q) for q in self.method_overrides(f))
-        return Resolution(tuple(dict.fromkeys(targets)), bool(targets), scheduled=scheduled)
+            targets.extend(self.function_targets(v))
+        if callee[0] == "a" and any(v[0] == "fn" and self._dispatches(v[1]) for v in values):
+            # a method called through a Protocol, an abstract class or a stub: the
+            # implementations the receiver's type stands for
+            for r in self.values(callee[1], func, mod):
+                if r[0] == "obj":
+                    targets.extend(Target("fn", q) for q in self.implementations(r[1], callee[2]))
+        targets = list(dict.fromkeys(targets))
+        if site.used_async and len(targets) > 1:
+            targets = self._async_candidates(targets)
+        return Resolution(tuple(targets), bool(targets), scheduled=scheduled)
+
+    def _dispatches(self, q: str) -> bool:
+        """Whether a call of method q may run other implementations (see `implementations`)."""
+        f = self.functions.get(q)
+        return f is not None and f.cls is not None and (
+            f.is_stub or self.is_protocol(f.cls) or self.is_abstract(f.cls))
+
+    def _async_candidates(self, targets: list[Target]) -> list[Target]:
+        """A call whose result is awaited, `async with`-entered or `async for`-iterated
+        cannot be a sync API: when the candidates mix async and sync ones (a session that
+        is `requests` in `__enter__` and `aiohttp` in `__aenter__`), keep the async ones."""
+        kinds = [self._asyncness(t) for t in targets]
+        if True in kinds and False in kinds:
+            return [t for t, k in zip(targets, kinds) if k is not False]
+        return targets
+
+    def _asyncness(self, t: Target) -> bool | None:
+        """True: an async API; False: a sync one that blocks or runs sync code; None: unknown."""
+        if t.kind == "fn":
+            f = self.functions.get(t.name)
+            if f is None:
+                return None
+            if f.is_async:
+                return True
+            for v in self.returns(f):  # a sync function returning an awaitable / async context
+                if v[0] == "obj" and any(self.class_member(v[1], n)[0] for n in _ASYNC_PROTOCOL):
+                    return True
+                if v[0] == "xo" and async_io_category(v[1] + "."):
+                    return True
+            return False
+        if async_io_category(t.name):
+            return True
+        return False if self.sink(t) is not None else None
 
     def _slot_functions(self, slot: CallableSlot, site: Site, func: Func, mod: ModuleFacts) -> tuple[str, ...]:
         arg: Expr | None = None
@@ -880,6 +1164,43 @@ _PROPERTY_SINK_NAMES = frozenset(q.rpartition(".")[2] for q in PROPERTY_SINKS)
 _MEMORY_STREAMS = frozenset({"io.BytesIO", "io.StringIO"})
 _PATH_TYPES = frozenset({"pathlib.Path", "pathlib.PosixPath", "pathlib.WindowsPath", "pathlib.PurePath",
                          "anyio.Path", "trio.Path", "zipfile.Path"})
+
+
+_SYNC_PATHS = frozenset({"pathlib.Path", "pathlib.PosixPath", "pathlib.WindowsPath"})
+# builtins whose result holds the items of their iterable argument
+_ITEM_PRESERVING = frozenset({"builtins.sorted", "builtins.list", "builtins.tuple", "builtins.set",
+                              "builtins.frozenset", "builtins.reversed", "builtins.iter", "builtins.filter",
+                              "builtins.enumerate", "builtins.next"})
+# openers whose `mode` decides the file type they return: the mode's position
+_OPEN_MODE_ARG = {"builtins.open": 1, "io.open": 1, "os.fdopen": 1}
+
+
+def _binary_file(call: Expr, position: int) -> str | None:
+    """The binary file type an `open(..., mode)` call returns ("wb" -> a buffered writer),
+    or None for a text mode (the catalog's default) or a mode not written as a literal."""
+    args, kwargs = call[2], call[3]
+    mode = args[position] if position < len(args) else next((e for k, e in kwargs if k == "mode"), None)
+    if mode is None or mode[0] != "k" or not isinstance(mode[1], str) or "b" not in mode[1]:
+        return None
+    m = mode[1]
+    if "+" in m:
+        return "io.BufferedRandom"
+    return "io.BufferedReader" if "r" in m else "io.BufferedWriter"
+
+
+# annotations for file handles that do not say whether the file is on disk or in memory
+_ABSTRACT_FILES = frozenset({"typing.TextIO", "typing.BinaryIO", "typing.IO", "io.IOBase", "io.TextIOBase",
+                             "io.BufferedIOBase", "io.RawIOBase"})
+_CASTS = frozenset({"typing.cast", "typing_extensions.cast"})
+
+
+def _class_of(v: Value) -> Value | None:
+    """`type(v)` / `v.__class__` for an instance value."""
+    if v[0] == "obj":
+        return ("cls", v[1])
+    if v[0] == "xo" and len(v) == 2 and not v[1].endswith("()"):
+        return ("x", v[1])
+    return None
 
 
 def _catalog_name(name: str) -> bool:

@@ -4,11 +4,16 @@
         chain (file read/write):
           src/app/api.py:42:9       handle -> load_config
           src/app/config.py:17:10   load_config -> open  [builtins.open]
+
+The summary line is followed by a note for any line (a shared helper's call, a leaf) that
+more than a quarter of the findings pass through, where one suppression covers them all.
 """
 
 from __future__ import annotations
 
 import os
+from collections import Counter
+from typing import NamedTuple
 
 from asyncaudit.model import AnalysisResult, Diagnostic, Finding, RuntimeMark, Stats
 from asyncaudit.report.escape import one_line
@@ -85,6 +90,77 @@ def hint_lines(s: Stats) -> list[str]:
     return out
 
 
+class Hotspot(NamedTuple):
+    """One line that many findings' chains all pass through: a shared helper or leaf."""
+
+    path: str
+    line: int
+    helper: str  # the function containing the line
+    target: str  # what it calls there: the leaf sink, or the next helper
+    covered: int  # findings every chain of which passes through this line
+
+
+def hotspots(findings: list[Finding], share: float = 0.25, minimum: int = 3) -> list[Hotspot]:
+    """Lines beyond the boundary behind more than `share` of the findings (and at least
+    `minimum`), each where one `# asyncaudit: ignore` would silence all of them (a
+    suppression on a hop's line silences every chain through it).  Greedy: the line that
+    covers most, the deepest on a tie (it names the leaf), then again on the rest."""
+    n = len(findings)
+    cover: dict[tuple[str, int], set[int]] = {}
+    info: dict[tuple[str, int], tuple[int, str, str]] = {}
+    for k, f in enumerate(findings):
+        common: set[tuple[str, int]] | None = None
+        for chain in f.chains:
+            here = set()
+            for depth, h in enumerate(chain.hops[1:], 1):
+                key = (h.location.path, h.location.line)
+                here.add(key)
+                target = chain.sink if depth == len(chain.hops) - 1 else h.target
+                if depth > info.get(key, (0, "", ""))[0]:
+                    info[key] = (depth, h.function, target)
+            common = here if common is None else common & here
+        for key in common or ():
+            cover.setdefault(key, set()).add(k)
+    out: list[Hotspot] = []
+    left = dict(cover)
+    while left:
+        key = max(sorted(left), key=lambda x: (len(left[x]), info[x][0]))
+        got = left.pop(key)
+        if len(got) <= n * share or len(got) < minimum:
+            break
+        depth, helper, target = info[key]
+        out.append(Hotspot(key[0], key[1], helper, target, len(got)))
+        left = {x: c - got for x, c in left.items() if c - got}
+    return out
+
+
+def hotspot_line(h: Hotspot, total: int) -> str:
+    return (f"note: {h.covered} of {total} findings reach `{h.target}` through `{_short(h.helper)}`: "
+            f"one `# asyncaudit: ignore` at {_rel(h.path)}:{h.line} would cover them all")
+
+
+def statistics(result: AnalysisResult) -> str:
+    """`check --statistics`: counts per rule and per leaf (like ruff's), then the hotspots."""
+    from asyncaudit.rules import BY_CODE
+
+    rules = Counter(f.code for f in result.findings)
+    leaves = Counter(sink for f in result.findings for sink in dict.fromkeys(c.sink for c in f.chains))
+    out = []
+    width = len(str(max([*rules.values(), *leaves.values(), 1])))
+    for code, count in sorted(rules.items(), key=lambda x: (-x[1], x[0])):
+        rule = BY_CODE.get(code)
+        out.append(f"{count:>{width}}  {code}  {rule.name if rule else ''}".rstrip())
+    if leaves:
+        out.append("")
+        for sink, count in sorted(leaves.items(), key=lambda x: (-x[1], x[0])):
+            out.append(f"{count:>{width}}  {sink}")
+    spots = hotspots(result.findings)
+    if spots:
+        out.append("")
+        out.extend(hotspot_line(h, len(result.findings)) for h in spots)
+    return "\n".join(out) + "\n" if out else ""
+
+
 def render(result: AnalysisResult) -> str:
     out: list[str] = []
     for d in result.diagnostics:
@@ -104,4 +180,5 @@ def render(result: AnalysisResult) -> str:
         + (f"; environment: {one_line(result.environment)}" if result.environment else "")
     )
     out.extend(hint_lines(s))
+    out.extend(hotspot_line(h, n) for h in hotspots(result.findings))
     return "\n".join(out) + "\n"
