@@ -26,7 +26,7 @@ from asyncaudit.facts import Expr, Func, ModuleFacts, Site, extract
 from asyncaudit.fscache import FileSystem
 from asyncaudit.model import AnalysisResult, Diagnostic, Location, Severity, Stats
 from asyncaudit.modules import Found, compiled_in, is_stdlib
-from asyncaudit.parse.source import SourceError, parse_source, read_source
+from asyncaudit.parse.source import SourceError, parse_source, read_source, recursion_headroom
 from asyncaudit.reach import analyze_reach, compliant_sites, findings
 from asyncaudit.resolve import Program
 from asyncaudit.severity import is_test_path
@@ -92,19 +92,10 @@ def _facts_of(data: bytes, path: str, module: str, is_pkg: bool) -> tuple[Module
     return m, parsed.fallback
 
 
-@contextlib.contextmanager
-def _headroom(limit: int = 6000) -> Iterator[None]:
+def _headroom(limit: int = 6000) -> contextlib.AbstractContextManager[None]:
     """Room for the bounded recursion of extraction and evaluation (each caps its own depth
     well below `limit`, whatever the input), however deep the caller already is."""
-    depth, frame = 0, sys._getframe()
-    while frame is not None:
-        depth, frame = depth + 1, frame.f_back
-    old = sys.getrecursionlimit()
-    sys.setrecursionlimit(max(old, limit + depth))
-    try:
-        yield
-    finally:
-        sys.setrecursionlimit(old)
+    return recursion_headroom(limit)
 
 
 Progress = Callable[[str, int, int], None]

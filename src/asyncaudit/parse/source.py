@@ -11,6 +11,7 @@ every problem becomes a one-line diagnostic.
 from __future__ import annotations
 
 import ast
+import contextlib
 import io
 import os
 import re
@@ -19,6 +20,7 @@ import sys
 import tokenize
 import tomllib
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -70,6 +72,21 @@ def read_source(path: str | os.PathLike[str], limit: int | None = None) -> bytes
 _TOML_FRAMES = 20_000  # tomllib recurses a few frames per nesting level (pure Python: no C stack)
 
 
+@contextlib.contextmanager
+def recursion_headroom(frames: int) -> Iterator[None]:
+    """`frames` more levels of Python recursion than the caller already uses, whatever its
+    own depth; the old limit is restored on the way out."""
+    depth, frame = 0, sys._getframe()
+    while frame is not None:
+        depth, frame = depth + 1, frame.f_back
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(old, depth + frames))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(old)
+
+
 def load_toml(text: str) -> dict[str, Any]:
     """`tomllib.loads` with room for the nesting a valid file may hold, however deep the
     caller already is; any TOML file in the analyzed tree (pyproject.toml) goes through here.
@@ -79,15 +96,8 @@ def load_toml(text: str) -> dict[str, Any]:
         RecursionError: Values nested deeper than even that room (tens of thousands of
             levels): the caller treats it as an unreadable file, never as a lost run.
     """
-    depth, frame = 0, sys._getframe()
-    while frame is not None:
-        depth, frame = depth + 1, frame.f_back
-    old = sys.getrecursionlimit()
-    sys.setrecursionlimit(max(old, depth + _TOML_FRAMES))
-    try:
+    with recursion_headroom(_TOML_FRAMES):
         return tomllib.loads(text)
-    finally:
-        sys.setrecursionlimit(old)
 
 
 def too_large(size: int, limit: int = MAX_FILE_BYTES) -> str:
