@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import replace
 
+from asyncaudit.facts import FactHooks
 from asyncaudit.model import Finding
 from asyncaudit.rules import (
     aa301_async_only_helper,
@@ -33,8 +34,13 @@ ALL_RULES: tuple[Rule, ...] = (*BLOCKING_RULES, NESTED_LOOP, *(m.RULE for m in _
 BY_CODE = {r.code: r for r in ALL_RULES}
 CODE_OF_CATEGORY = {r.category: r.code for r in ALL_RULES if r.category}
 CHECKS: dict[str, Check] = {m.RULE.code: m.check for m in _STANDARD}
+# the detectors single rules own, which the facts extractor runs (see facts.FactHooks)
+FACT_HOOKS = FactHooks(
+    call_statement=tuple(m.on_call_statement for m in _STANDARD if hasattr(m, "on_call_statement")),
+    loop=tuple(m.on_loop for m in _STANDARD if hasattr(m, "on_loop")),
+)
 
-__all__ = ["ALL_RULES", "BY_CODE", "CHECKS", "Rule", "RuleContext", "active", "select", "suppressions"]
+__all__ = ["ALL_RULES", "BY_CODE", "CHECKS", "FACT_HOOKS", "Rule", "RuleContext", "active", "select", "suppressions"]
 
 _IGNORE = re.compile(r"#\s*asyncaudit:\s*ignore(?:\[([A-Za-z0-9_,\s]+)\])?")
 

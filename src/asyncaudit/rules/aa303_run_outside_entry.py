@@ -115,7 +115,7 @@ def check(ctx: RuleContext) -> list[Finding]:
             else:
                 sev, why = RULE.severity, "a sync wrapper around async code outside an entry point"
             out.append(Finding(
-                RULE.code, RULE.name, sev, ctx.locate(f, site), q, expr_text(site.callee), (),
+                RULE.code, RULE.name, sev, ctx.location_of(f, site), q, expr_text(site.callee), (),
                 f"`{f.name}` starts an event loop with `{runner}`{guarded}: only entry points should",
                 why,
                 f"make `{f.name}` async and await the coroutine; call asyncio.run() once, in the entry point",

@@ -44,7 +44,10 @@ No automatic fix.
 
 from __future__ import annotations
 
-from asyncaudit.facts import expr_text
+import ast
+from collections.abc import Callable
+
+from asyncaudit.facts import CALL, Func, Site, expr_text
 from asyncaudit.model import Finding, Severity
 from asyncaudit.rules.base import Rule, RuleContext
 
@@ -53,6 +56,17 @@ RULE = Rule("AA305", "task-reference-dropped", Severity.MEDIUM,
 
 _SPAWNERS = frozenset({"asyncio.create_task", "asyncio.ensure_future", "asyncio.tasks.create_task"})
 _LOOP_TYPES = ("asyncio.AbstractEventLoop", "asyncio.BaseEventLoop", "asyncio.events.AbstractEventLoop")
+
+
+def on_call_statement(stmt: ast.Expr, name: str | None, func: Func,
+                      scan: Callable[[ast.AST], list[Site]]) -> bool:
+    """Extractor hook: a `create_task(...)` / `ensure_future(...)` statement drops its task."""
+    if name not in ("create_task", "ensure_future"):
+        return False
+    call = stmt.value
+    func.dropped_calls.extend(x for x in scan(call) if x.line == stmt.lineno
+                              and x.col == call.col_offset and x.kind == CALL)
+    return True
 
 
 def check(ctx: RuleContext) -> list[Finding]:
@@ -72,7 +86,7 @@ def check(ctx: RuleContext) -> list[Finding]:
             if not hit:
                 continue
             out.append(Finding(
-                RULE.code, RULE.name, RULE.severity, ctx.locate(f, site), q, expr_text(site.callee), (),
+                RULE.code, RULE.name, RULE.severity, ctx.location_of(f, site), q, expr_text(site.callee), (),
                 f"the task created by `{expr_text(site.callee)}` in `{f.name}` is dropped",
                 "an unreferenced task can be garbage-collected mid-flight and its errors are lost",
                 "create it in an `asyncio.TaskGroup`, or keep a reference and await or cancel it",
