@@ -27,9 +27,10 @@ from asyncaudit.fscache import FileSystem
 from asyncaudit.model import AnalysisResult, Diagnostic, Location, Severity, Stats
 from asyncaudit.modules import Found, compiled_in, is_stdlib
 from asyncaudit.parse.source import SourceError, parse_source, read_source
-from asyncaudit.reach import analyze_reach, compliant_sites, findings
+from asyncaudit.reach import analyze_reach, compliant_sites
 from asyncaudit.resolve import Program
 from asyncaudit.rules.base import LocationOf
+from asyncaudit.rules.blocking import findings as blocking_findings
 from asyncaudit.severity import is_test_path
 from asyncaudit.sourcetext import SourceText
 
@@ -279,7 +280,7 @@ def build(paths: Sequence[str | os.PathLike[str]], config: Config, audit: bool, 
     locate = _locator(program.modules, SourceText())
     with _headroom():  # evaluation nests up to resolve._MAX_EVAL_DEPTH levels, a few frames each
         reach = analyze_reach(program, full=any(rules.BY_CODE[c].needs_full for c in codes))
-        found_findings = findings(reach, locate)
+        found_findings = blocking_findings(reach, locate)
         ctx = rules.RuleContext(program, reach, locate, config.entry_points)
         for code in sorted(codes & rules.CHECKS.keys()):
             extra = rules.CHECKS[code](ctx)

@@ -145,3 +145,11 @@ LOOP_RUNNERS: frozenset[str] = frozenset({
 LOOP_DECORATORS: frozenset[str] = frozenset({
     "homeassistant.core.callback",
 })
+
+
+# Structured concurrency: awaiting these runs tasks whose lifetime the caller owns (the
+# audit counts them as compliant fan-outs).
+STRUCTURED_CONCURRENCY: dict[str, str] = {
+    "asyncio.TaskGroup": "TaskGroup", "asyncio.gather": "gather", "anyio.create_task_group": "TaskGroup",
+    "trio.open_nursery": "TaskGroup",
+}

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import replace
-
 from asyncaudit.facts import FactHooks
 from asyncaudit.model import Finding
 from asyncaudit.rules import (
@@ -25,7 +23,7 @@ from asyncaudit.rules import (
     aa306_sync_network_api,
 )
 from asyncaudit.rules.base import Check, Rule, RuleContext
-from asyncaudit.rules.blocking import BLOCKING_RULES, NESTED_LOOP
+from asyncaudit.rules.blocking import BLOCKING_RULES, NESTED_LOOP, recode
 
 _STANDARD = (aa301_async_only_helper, aa302_sync_guard, aa303_run_outside_entry, aa304_sequential_awaits,
              aa305_dropped_task, aa306_sync_network_api)
@@ -108,9 +106,6 @@ def select(findings: list[Finding], codes: frozenset[str],
         if not chains:
             continue
         if chains != f.chains:
-            top = chains[0]
-            code = CODE_OF_CATEGORY[top.category]
-            f = replace(f, chains=chains, code=code, severity=top.severity, reason=top.reason,
-                        rule=BY_CODE[code].name)
+            f = recode(f, chains)
         out.append(f)
     return out

@@ -51,7 +51,7 @@ No automatic fix.
 
 from __future__ import annotations
 
-from asyncaudit.model import Finding, Severity
+from asyncaudit.model import Finding, Severity, message
 from asyncaudit.reach import chains_from
 from asyncaudit.rules.base import Rule, RuleContext
 
@@ -80,7 +80,8 @@ def check(ctx: RuleContext) -> list[Finding]:
         loc = ctx.location_of(f)
         out.append(Finding(
             RULE.code, RULE.name, RULE.severity, loc, q, f.name, chains,
-            f"`{f.name}` does blocking I/O ({kinds}) and is only called from async code ({names})",
+            message("`{function}` does blocking I/O ({kinds}) and is only called from async code ({callers})",
+                    function=f.name, kinds=kinds, callers=names),
             f"design: every caller of `{f.name}` runs on the event loop",
             f"make `{f.name}` `async def` on async I/O and await it from {names}",
         ))

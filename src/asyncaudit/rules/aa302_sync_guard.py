@@ -49,7 +49,7 @@ import ast
 from collections.abc import Callable
 
 from asyncaudit.facts import Func, Site, span_of
-from asyncaudit.model import Finding, Severity
+from asyncaudit.model import Finding, Severity, message
 from asyncaudit.reach import chains_from
 from asyncaudit.rules.base import Rule, RuleContext
 
@@ -80,7 +80,8 @@ def check(ctx: RuleContext) -> list[Finding]:
         loc = ctx.location_of(f, f.loop_probe)
         out.append(Finding(
             RULE.code, RULE.name, RULE.severity, loc, q, "asyncio.get_running_loop", chains,
-            f"`{f.name}` checks that an event loop is running, then blocks it ({kinds})",
+            message("`{function}` checks that an event loop is running, then blocks it ({kinds})",
+                    function=f.name, kinds=kinds),
             "the guard makes every blocking call after it run on the event loop",
             f"make `{f.name}` `async def` and offload or replace the blocking calls "
             f"(`await asyncio.to_thread(...)`)",

@@ -48,7 +48,7 @@ from __future__ import annotations
 import re
 
 from asyncaudit.facts import CALL, Func, expr_text, last_name
-from asyncaudit.model import Finding, Severity
+from asyncaudit.model import Finding, Severity, message
 from asyncaudit.rules.base import Rule, RuleContext
 
 RULE = Rule("AA303", "asyncio-run-outside-entry-point", Severity.MEDIUM,
@@ -116,7 +116,8 @@ def check(ctx: RuleContext) -> list[Finding]:
                 sev, why = RULE.severity, "a sync wrapper around async code outside an entry point"
             out.append(Finding(
                 RULE.code, RULE.name, sev, ctx.location_of(f, site), q, expr_text(site.callee), (),
-                f"`{f.name}` starts an event loop with `{runner}`{guarded}: only entry points should",
+                message("`{function}` starts an event loop with `{runner}`{guarded}: only entry points should",
+                        function=f.name, runner=runner, guarded=guarded),
                 why,
                 f"make `{f.name}` async and await the coroutine; call asyncio.run() once, in the entry point",
             ))

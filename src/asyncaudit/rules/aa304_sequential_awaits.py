@@ -51,7 +51,7 @@ from __future__ import annotations
 import ast
 
 from asyncaudit.facts import Func, Span
-from asyncaudit.model import Finding, Severity
+from asyncaudit.model import Finding, Severity, message
 from asyncaudit.rules.base import Rule, RuleContext
 
 RULE = Rule("AA304", "sequential-awaits-in-loop", Severity.LOW,
@@ -125,7 +125,8 @@ def check(ctx: RuleContext) -> list[Finding]:
         for span, call in f.serial_awaits:
             out.append(Finding(
                 RULE.code, RULE.name, RULE.severity, ctx.location_of(f, span), q, call, (),
-                f"`{f.name}` awaits `{call}` once per iteration, one at a time; the iterations are independent",
+                message("`{function}` awaits `{call}` once per iteration, one at a time; "
+                        "the iterations are independent", function=f.name, call=call),
                 "sequential awaits where structured concurrency fits",
                 "run the iterations concurrently: `async with asyncio.TaskGroup() as tg:` "
                 "create one task per item (or `await asyncio.gather(...)`)",

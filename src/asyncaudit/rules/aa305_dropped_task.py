@@ -48,7 +48,7 @@ import ast
 from collections.abc import Callable
 
 from asyncaudit.facts import CALL, Func, Site, expr_text
-from asyncaudit.model import Finding, Severity
+from asyncaudit.model import Finding, Severity, message
 from asyncaudit.rules.base import Rule, RuleContext
 
 RULE = Rule("AA305", "task-reference-dropped", Severity.MEDIUM,
@@ -87,7 +87,8 @@ def check(ctx: RuleContext) -> list[Finding]:
                 continue
             out.append(Finding(
                 RULE.code, RULE.name, RULE.severity, ctx.location_of(f, site), q, expr_text(site.callee), (),
-                f"the task created by `{expr_text(site.callee)}` in `{f.name}` is dropped",
+                message("the task created by `{spawner}` in `{function}` is dropped",
+                        spawner=expr_text(site.callee), function=f.name),
                 "an unreferenced task can be garbage-collected mid-flight and its errors are lost",
                 "create it in an `asyncio.TaskGroup`, or keep a reference and await or cancel it",
             ))
