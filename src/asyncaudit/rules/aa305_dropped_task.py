@@ -47,6 +47,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable
 
+from asyncaudit.catalog.loop import LOOP_TYPES, TASK_SPAWNERS
 from asyncaudit.facts import CALL, Func, Site, expr_text
 from asyncaudit.model import Finding, Severity, message
 from asyncaudit.rules.base import Rule, RuleContext
@@ -54,8 +55,6 @@ from asyncaudit.rules.base import Rule, RuleContext
 RULE = Rule("AA305", "task-reference-dropped", Severity.MEDIUM,
             "the task returned by create_task/ensure_future is dropped", doc=__doc__ or "")
 
-_SPAWNERS = frozenset({"asyncio.create_task", "asyncio.ensure_future", "asyncio.tasks.create_task"})
-_LOOP_TYPES = ("asyncio.AbstractEventLoop", "asyncio.BaseEventLoop", "asyncio.events.AbstractEventLoop")
 
 
 def on_call_statement(stmt: ast.Expr, name: str | None, func: Func,
@@ -80,8 +79,8 @@ def check(ctx: RuleContext) -> list[Finding]:
         for site in f.dropped_calls:
             values = program.values(site.callee, f, mod)
             hit = any(
-                (v[0] == "x" and v[1] in _SPAWNERS)
-                or (v[0] == "xm" and v[2] == "create_task" and v[1].startswith(_LOOP_TYPES))
+                (v[0] == "x" and v[1] in TASK_SPAWNERS)
+                or (v[0] == "xm" and v[2] == "create_task" and v[1].startswith(LOOP_TYPES))
                 for v in values)
             if not hit:
                 continue
