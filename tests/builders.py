@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from asyncaudit.catalog import CATEGORIES
+from asyncaudit.rules.blocking import CODES, rule_name
 from asyncaudit.model import AnalysisResult, Chain, CompliantSite, Finding, Hop, Location, Severity, Stats
 
 
@@ -50,9 +51,8 @@ def finding(*chains: Chain, function: str | None = None, code: str | None = None
     or, with `code` and no chains, another rule's finding."""
     if chains:
         top = chains[0]
-        cat = CATEGORIES[top.category]
-        code = code or cat.code
-        rule = cat.rule
+        code = code or CODES[top.category]
+        rule = rule_name(top.category)
         severity = top.severity if severity is None else severity
         location = location or top.hops[0].location
         function = function or top.hops[0].function

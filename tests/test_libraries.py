@@ -58,7 +58,7 @@ def test_sync_sdk_is_followed_into_installed_source(tmp_path: Path, monkeypatch:
     assert f.chains[0].hops[-1].location.path.endswith("fakesdk/client.py")
     assert result.stats.library_modules >= 2
     # the message names where the chain leaves the project, and the leaf it ends in
-    assert "`fakesdk.client.Client.list_models` → `requests.Session.get`" in f.message
+    assert "`fakesdk.client.Client.list_models` → `requests.Session.get`" in str(f.message)
 
 
 def test_without_the_environment_the_sdk_is_unknown(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

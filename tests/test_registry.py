@@ -74,3 +74,32 @@ def test_sync_twin_has_no_blocking_findings(case: Path, tmp_path: Path) -> None:
     result = analyze([twin], Config(follow_libraries=False, cache=False))
     blocking = [f for f in result.findings if f.code.startswith(("AA1", "AA2"))]
     assert blocking == []
+
+
+def test_each_catalog_category_is_one_blocking_rule() -> None:
+    """The codes are the rules' (`rules.blocking.CODES`), not the catalog's: one rule per
+    category, each code once, and `Category` carries none."""
+    from asyncaudit.catalog import CATEGORIES
+    from asyncaudit.rules import BY_CODE
+    from asyncaudit.rules.blocking import CODES
+
+    assert set(CODES) == set(CATEGORIES)
+    assert len(set(CODES.values())) == len(CODES)
+    assert all(BY_CODE[code].category == key for key, code in CODES.items())
+    assert not hasattr(next(iter(CATEGORIES.values())), "code")
+
+
+@pytest.mark.parametrize("rule", ALL_RULES, ids=lambda r: r.code)
+def test_findings_carry_a_template_and_its_arguments(rule, tmp_path: Path) -> None:  # noqa: ANN001
+    """Analysis writes no message text: the example's finding names a template with
+    fields and their values, and renders only at the edge."""
+    example = re.search(r"## Example\n```python\n(.*?)```", rule.doc, re.S)
+    assert example, f"{rule.code} has no example"
+    (tmp_path / "example.py").write_text(example.group(1), encoding="utf-8")
+    found = [f for f in analyze([tmp_path], Config(follow_libraries=False, select=(rule.code,))).findings
+             if f.code == rule.code]
+    assert found, f"{rule.code}'s example is not reported"
+    m = found[0].message
+    assert m.args and all("{" + k + "}" in m.template for k, _ in m.args)
+    text = str(m)
+    assert "{" not in text.replace(m.fields.get("function", ""), "") and text == m.render()

@@ -22,13 +22,15 @@ from asyncaudit.cache import FactsCache, RunCache, fingerprint, tool_salt
 from asyncaudit.config import Config, ConfigError
 from asyncaudit.discover import Discovery, SourceFile, discover
 from asyncaudit.environment import Environment, EnvironmentNotFound, find_environment
-from asyncaudit.facts import Expr, Func, ModuleFacts, Site, extract
+from asyncaudit.facts import Expr, Func, ModuleFacts, Site, Span, extract
 from asyncaudit.fscache import FileSystem
 from asyncaudit.model import AnalysisResult, Diagnostic, Location, Severity, Stats
 from asyncaudit.modules import Found, compiled_in, is_stdlib
 from asyncaudit.parse.source import SourceError, parse_source, read_source, recursion_headroom
-from asyncaudit.reach import analyze_reach, compliant_sites, findings
+from asyncaudit.reach import analyze_reach, compliant_sites
 from asyncaudit.resolve import Program
+from asyncaudit.rules.base import LocationOf
+from asyncaudit.rules.blocking import findings as blocking_findings
 from asyncaudit.severity import is_test_path
 from asyncaudit.sourcetext import SourceText
 
@@ -188,14 +190,15 @@ class LibraryLoader:
         return facts
 
 
-def _locator(modules: dict[str, ModuleFacts], text: SourceText):  # noqa: ANN202
-    def locate(func: Func, site: Site) -> Location:
+def _locator(modules: dict[str, ModuleFacts], text: SourceText) -> LocationOf:
+    def location_of(func: Func, at: Site | Span | None = None) -> Location:
         path = modules[func.module].path
-        return Location(path, site.line, text.column(path, site.line, site.col),
-                        site.end_line, text.column(path, site.end_line, site.end_col))
-    return locate
-
-
+        if at is None:  # the function itself: its `def`'s first character
+            column = text.column(path, func.line, func.col)
+            return Location(path, func.line, column, func.line, column)
+        return Location(path, at.line, text.column(path, at.line, at.col),
+                        at.end_line, text.column(path, at.end_line, at.end_col))
+    return location_of
 
 
 def analyze(paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]], config: Config | None = None, *,
@@ -336,7 +339,7 @@ def build(paths: Sequence[str | os.PathLike[str]], config: Config, audit: bool, 
     locate = _locator(program.modules, SourceText())
     with _headroom():  # evaluation nests up to resolve._MAX_EVAL_DEPTH levels, a few frames each
         reach = analyze_reach(program, full=any(rules.BY_CODE[c].needs_full for c in codes))
-        found_findings = findings(reach, locate)
+        found_findings = blocking_findings(reach, locate)
         ctx = rules.RuleContext(program, reach, locate, config.entry_points)
         for code in sorted(codes & rules.CHECKS.keys()):
             extra = rules.CHECKS[code](ctx)

@@ -476,7 +476,7 @@ def _title(fs: list[Finding], root: Path | None = None) -> str:
             "AA306": (f"Public sync API {fn} does network I/O" if len(fs) == 1 else
                       f"{len(fs)} public sync APIs in {_file(f.location.path, root)} do network I/O"),
         }
-        return titles.get(f.code, f.message)
+        return titles.get(f.code, str(f.message))
     kinds = [CATEGORIES[c].title for c in dict.fromkeys(c.category for f in blocking for c in f.chains)]
     kind = _join(kinds) if len(kinds) <= 4 else _join(kinds[:3], more=len(kinds) - 3)
     fns = list(dict.fromkeys(short_name(f.function) for f in blocking))

@@ -141,7 +141,7 @@ def _entry(finding: Finding, fp: str, root: Path) -> dict[str, object]:
         "line": finding.location.line,
         "function": finding.function,
         "callee": finding.callee,
-        "message": finding.message,
+        "message": str(finding.message),
     }
 
 

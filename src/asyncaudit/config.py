@@ -38,7 +38,7 @@ from asyncaudit.catalog.blocking import CATEGORIES, Sink
 from asyncaudit.catalog.loop import CallableSlot
 from asyncaudit.model import Severity
 from asyncaudit.parse.source import SourceError, load_toml, read_source
-from asyncaudit.rules import BY_CODE
+from asyncaudit.rules import BY_CODE, CODE_OF_CATEGORY
 
 SECTION = "tool.asyncaudit"
 
@@ -206,8 +206,7 @@ def override_code(key: str) -> str | None:
     """
     if key.upper() in BY_CODE:
         return key.upper()
-    category = CATEGORIES.get(key.lower())
-    return category.code if category else None
+    return CODE_OF_CATEGORY.get(key.lower())
 
 
 def _severity_overrides(value: object, where: str) -> dict[str, str]:

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -77,6 +78,21 @@ class Site(NamedTuple):
     used_async: bool = False  # the call's result is awaited, entered by `async with`, or `async for`-ed
 
 
+class Span(NamedTuple):
+    """Where a node is: 1-based lines, 0-based UTF-8 byte columns (as `ast` gives them)."""
+
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+
+
+def span_of(node: ast.AST) -> Span:
+    """The span of an `ast` node with a position."""
+    line, col = node.lineno, node.col_offset  # type: ignore[attr-defined]
+    return Span(line, col, getattr(node, "end_lineno", None) or line, getattr(node, "end_col_offset", None) or col)
+
+
 class Param(NamedTuple):
     name: str
     annotation: Expr | None
@@ -103,9 +119,12 @@ class Func:
     locals: dict[str, list[Expr]] = field(default_factory=dict)
     sites: list[Site] = field(default_factory=list)
     is_stub: bool = False  # body is only docstring / ... / pass / raise NotImplementedError
-    loop_probe: int = 0  # line of a bare `asyncio.get_running_loop()` statement (result unused)
-    dropped_calls: list[Site] = field(default_factory=list)  # `create_task(...)` whose result is dropped
-    serial_awaits: list[tuple[int, int, str]] = field(default_factory=list)  # (line, col, awaited call)
+    # What the rules' extractor hooks (`FactHooks`) record: AA302's bare
+    # `asyncio.get_running_loop()` statement (result unused), AA305's `create_task(...)`
+    # whose result is dropped, AA304's loops of independent awaits (where, awaited call).
+    loop_probe: Span | None = None
+    dropped_calls: list[Site] = field(default_factory=list)
+    serial_awaits: list[tuple[Span, str]] = field(default_factory=list)
     nonblocking: frozenset[str] = frozenset()  # locals made non-blocking: `sock.setblocking(False)`
     nonlocal_names: frozenset[str] = frozenset()
 
@@ -162,53 +181,6 @@ def _is_stub(body: list[ast.stmt]) -> bool:
                 continue
         return False
     return True
-
-
-def _independent_awaits(loop: ast.For) -> str | None:
-    """The awaited call of a `for` loop whose iterations could run concurrently, if any.
-
-    Conservative: the body awaits a call, has no break/continue/return/yield, no
-    `async with`/`async for` (locks, streams, rate limits), no `await asyncio.sleep`
-    (deliberate pacing), no augmented assignment, and no name that one iteration writes
-    and a later one reads (a loop-carried dependency).
-    """
-    if loop.orelse:
-        return None
-    awaited: list[ast.Call] = []
-    stored: set[str] = set()
-    read_first: set[str] = set()
-    targets = {n.id for n in ast.walk(loop.target) if isinstance(n, ast.Name)}
-    for stmt in loop.body:
-        # names read by this statement before any store in this iteration
-        loads, stores = [], []
-        for n in ast.walk(stmt):
-            if isinstance(n, (ast.Break, ast.Continue, ast.Return, ast.Yield, ast.YieldFrom,
-                              ast.AsyncWith, ast.AsyncFor, ast.AugAssign, ast.FunctionDef,
-                              ast.AsyncFunctionDef, ast.Lambda, ast.Global, ast.Nonlocal)):
-                return None
-            if isinstance(n, ast.Await) and isinstance(n.value, ast.Call):
-                f = n.value.func
-                if isinstance(f, ast.Attribute) and f.attr == "sleep":
-                    return None
-                awaited.append(n.value)
-            elif isinstance(n, ast.Name):
-                (stores if isinstance(n.ctx, ast.Store) else loads).append(n.id)
-        read_first.update(x for x in loads if x not in stored)
-        stored.update(stores)
-    if not awaited or (stored - targets) & read_first:
-        return None
-    return _call_text(awaited[0])
-
-
-def _call_text(call: ast.Call) -> str:
-    f = call.func
-    parts = []
-    while isinstance(f, ast.Attribute):
-        parts.append(f.attr)
-        f = f.value
-    if isinstance(f, ast.Name):
-        parts.append(f.id)
-    return ".".join(reversed(parts)) or "<call>"
 
 
 def _probes_running_loop(body: list[ast.stmt]) -> bool:
@@ -361,6 +333,34 @@ def _static_condition(test: ast.expr) -> bool | None:
     return None
 
 
+@dataclass(frozen=True, slots=True)
+class FactHooks:
+    """Detectors a single rule owns, run by the extractor while it walks a function body.
+
+    Each rule keeps its detection in its own module (`asyncaudit.rules.<code>`), and
+    `asyncaudit.rules.FACT_HOOKS` lists them; what a hook records goes on the `Func`.
+
+    * `call_statement(stmt, name, func, scan)`: an expression statement that is a call
+      (`name`: the name the callee ends in, or None); `scan(node)` records the sites of
+      a node and returns them.  True: the hook scanned the statement itself.
+    * `loop(stmt, func)`: a `for` / `async for` statement, before its body is walked.
+    """
+
+    call_statement: tuple[Callable[[ast.Expr, str | None, Func, Callable[[ast.AST], list[Site]]], bool], ...] = ()
+    loop: tuple[Callable[[ast.For | ast.AsyncFor, Func], None], ...] = ()
+
+
+_HOOKS: list[FactHooks] = []
+
+
+def _hooks() -> FactHooks:
+    if not _HOOKS:
+        # imported at first use: the rule modules import this one
+        from asyncaudit.rules import FACT_HOOKS
+        _HOOKS.append(FACT_HOOKS)
+    return _HOOKS[0]
+
+
 class _Extractor:
     def __init__(self, facts: ModuleFacts, comments: dict[int, tuple[int, str]] | None = None) -> None:
         self.m = facts
@@ -377,6 +377,7 @@ class _Extractor:
         self._body: list[ast.stmt] = []  # the current function's body
         self._stored: tuple[Func, frozenset[str]] | None = None  # what that body assigns
         self._globals: dict[str, frozenset[str]] = {}  # function -> names it declares `global`
+        self.hooks = _hooks()
 
     # ---- expressions -> Expr -------------------------------------------------
 
@@ -477,6 +478,13 @@ class _Extractor:
         return ("T", self.expr(node))
 
     # ---- scanning: record sites ---------------------------------------------
+
+    def scan_sites(self, node: ast.AST) -> list[Site]:
+        """`scan`, returning the sites it recorded (what a rule's hook looks at)."""
+        func = self.func
+        n = len(func.sites) if func is not None else 0
+        self.scan(node)
+        return func.sites[n:] if func is not None else []
 
     def scan(self, node: ast.AST | None) -> None:
         """Record every call, lambda and attribute load inside an expression."""
@@ -721,10 +729,9 @@ class _Extractor:
         elif isinstance(s, (ast.For, ast.AsyncFor)):
             if isinstance(s, ast.AsyncFor) and isinstance(s.iter, ast.Call):
                 self.async_use.add(id(s.iter))
-            if isinstance(s, ast.For) and self.func is not None and self.func.is_async:
-                serial = _independent_awaits(s)
-                if serial:
-                    self.func.serial_awaits.append((s.lineno, s.col_offset, serial))
+            if self.func is not None:
+                for loop_hook in self.hooks.loop:
+                    loop_hook(s, self.func)
             self.scan(s.iter)
             it = self.expr(s.iter)
             if isinstance(s, ast.For) and self.func is not None:
@@ -816,18 +823,13 @@ class _Extractor:
         elif isinstance(s, ast.Expr) and isinstance(s.value, ast.Call) and self.func is not None:
             f = s.value.func
             name = f.attr if isinstance(f, ast.Attribute) else getattr(f, "id", None)
-            if name == "get_running_loop" and not self.func.loop_probe:
-                self.func.loop_probe = s.lineno
-            elif (name in ("setblocking", "settimeout") and isinstance(f, ast.Attribute)
-                  and isinstance(f.value, ast.Name) and len(s.value.args) == 1
-                  and isinstance(s.value.args[0], ast.Constant) and s.value.args[0].value in (False, 0, 0.0)):
+            if (name in ("setblocking", "settimeout") and isinstance(f, ast.Attribute)
+                    and isinstance(f.value, ast.Name) and len(s.value.args) == 1
+                    and isinstance(s.value.args[0], ast.Constant) and s.value.args[0].value in (False, 0, 0.0)):
                 self.func.nonblocking = self.func.nonblocking | {f.value.id}
-            elif name in ("create_task", "ensure_future"):
-                n = len(self.func.sites)
-                self.scan(s.value)
-                self.func.dropped_calls.extend(x for x in self.func.sites[n:] if x.line == s.lineno
-                                               and x.col == s.value.col_offset and x.kind == CALL)
-                return
+            for statement_hook in self.hooks.call_statement:
+                if statement_hook(s, name, self.func, self.scan_sites):
+                    return
             self.scan(s.value)
         else:
             # Expr, Raise, Assert, Delete, ...: scan their expressions

@@ -86,6 +86,34 @@ class Fix:
 
 
 @dataclass(frozen=True, slots=True)
+class Message:
+    """A finding's message: the rule's template and its arguments, rendered at the edge.
+
+    Analysis never writes message text: a rule names a template (`"`{function}` checks
+    that an event loop is running, then blocks it ({kinds})"`) and the values of its
+    fields, and each output renders it (`str(message)`), as pyflakes' message classes do.
+    A message with no arguments is its template verbatim (a message read back from a
+    report)."""
+
+    template: str
+    args: tuple[tuple[str, str], ...] = ()
+
+    def render(self) -> str:
+        return self.template.format_map(dict(self.args)) if self.args else self.template
+
+    __str__ = render
+
+    @property
+    def fields(self) -> dict[str, str]:
+        return dict(self.args)
+
+
+def message(template: str, **args: object) -> Message:
+    """`Message(template, args)` with the arguments as text, in a fixed order."""
+    return Message(template, tuple((k, str(v)) for k, v in args.items()))
+
+
+@dataclass(frozen=True, slots=True)
 class Finding:
     """One boundary call site in an event-loop context that blocks."""
 
@@ -96,7 +124,7 @@ class Finding:
     function: str  # the event-loop function (async def or loop callback) containing it
     callee: str
     chains: tuple[Chain, ...]
-    message: str
+    message: Message  # rendered by the outputs: str(finding.message)
     reason: str
     recommendation: str
     context: str = "async"  # async | callback

@@ -1,4 +1,4 @@
-"""Reach stage: which sync functions reach which blocking sinks, and the findings.
+"""Reach stage: which sync functions reach which blocking sinks, as chains.
 
 1. *Roots* are the event-loop contexts of the audited project: every `async def`, every
    sync function handed to a loop registrar (`loop.call_soon(cb)`, ...), and the
@@ -9,29 +9,25 @@
 3. A backward breadth-first search from the direct sinks, one category at a time, gives
    every reached sync function its *shortest* chain to a sink of each category; cycles
    and recursion need no special case, and the work is bounded by edges x categories.
-4. Each root's sites are then judged: a site whose targets hit a sink (directly, or
-   through a sync function with a chain) is one finding, reported at that boundary,
-   carrying the shortest chain per leaf category.
+4. `boundary_chains` gives each root's blocking sites (a site whose targets hit a sink
+   directly, or through a sync function with a chain) with the shortest chain per leaf
+   category; `chains_from` a sync function's own chains.  Reach writes no finding and no
+   message: the rules do (`asyncaudit.rules.blocking` turns boundary chains into the
+   AA101-AA111 / AA201 findings).
 """
 
 from __future__ import annotations
 
 from collections import deque
-from pathlib import PurePath
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
-from asyncaudit.catalog import CATEGORIES
 from asyncaudit.catalog.blocking import LOOP, NONBLOCKING_ARGS, AnyFlag, Given
 from asyncaudit.catalog.async_io import async_io_category
-from asyncaudit.catalog.loop import LOOP_CALLBACK_BASES
-from asyncaudit.facts import CALL, ITER, Expr, Func, ModuleFacts, Site, expr_text, last_name
-from asyncaudit.model import Chain, CompliantSite, Finding, Hop, Location, Severity
+from asyncaudit.catalog.loop import LOOP_CALLBACK_BASES, STRUCTURED_CONCURRENCY
+from asyncaudit.facts import CALL, Expr, Func, ModuleFacts, Site, expr_text, last_name
+from asyncaudit.model import Chain, CompliantSite, Hop, Location
 from asyncaudit.resolve import Program, Resolution, Target
-from asyncaudit.severity import assess, context_of
-
-_STRUCTURED = {"asyncio.TaskGroup": "TaskGroup", "asyncio.gather": "gather", "anyio.create_task_group": "TaskGroup",
-               "trio.open_nursery": "TaskGroup"}
 _MAX_FUNCTIONS = 200_000
 
 Locate = Callable[[Func, Site], Location]
@@ -171,7 +167,7 @@ def find_roots(program: Program) -> dict[str, str]:
     return roots
 
 
-def _follows(program: Program, t: Target) -> Func | None:
+def follows(program: Program, t: Target) -> Func | None:
     """The sync program function a site runs synchronously, if target t is one."""
     if t.kind != "fn":
         return None
@@ -211,15 +207,15 @@ def analyze_reach(program: Program, *, full: bool = False) -> Reach:
                     direct.setdefault(q, []).append((cat, sink, i))
             if in_project and f.is_async and site.kind == CALL:
                 for t in res.targets:
-                    if t.kind == "ext" and t.name in _STRUCTURED:
-                        r.compliant.append((f, site, f"structured:{_STRUCTURED[t.name]}"))
+                    if t.kind == "ext" and t.name in STRUCTURED_CONCURRENCY:
+                        r.compliant.append((f, site, f"structured:{STRUCTURED_CONCURRENCY[t.name]}"))
             if in_project and f.is_async and site.awaited and q in r.roots:
                 cat = next((c for t in res.targets if t.kind == "ext" for c in (async_io_category(t.name),) if c),
                            None)
                 if cat is not None:
                     r.compliant.append((f, site, f"awaited:{cat}"))
             for t in res.targets:
-                g = _follows(program, t)
+                g = follows(program, t)
                 if g is None:
                     continue
                 edges_into.setdefault(g.qualname, []).append((q, i))
@@ -311,161 +307,30 @@ def chains_from(r: Reach, q: str, locate: Locate) -> tuple[Chain, ...]:
     return tuple(out)
 
 
-def findings(r: Reach, locate: Locate) -> list[Finding]:
+def boundary_chains(r: Reach, q: str, locate: Locate) -> dict[int, dict[str, Chain]]:
+    """Root q's boundary sites that block: site index -> leaf category -> the shortest chain.
+
+    A site hits a sink directly (a chain of one hop) or calls a sync function that
+    reaches one (the boundary hop, then that function's chain)."""
     program = r.program
-    out: list[Finding] = []
-    direct = r.direct
-    for q in sorted(r.roots):
-        f = program.functions[q]
-        if f.module not in program.project:
-            continue
-        by_site: dict[int, dict[str, Chain]] = {}
-        for cat, sink, i in direct.get(q, ()):
-            site = f.sites[i]
-            by_site.setdefault(i, {}).setdefault(cat, _chain(r, f, site, sink, cat, locate, True))
-        for i, (site, res) in enumerate(zip(f.sites, r.resolutions.get(q, ()))):
-            if res.offloaded or res.offloader or site.no_loop:
-                continue
-            for t in res.targets:
-                g = _follows(program, t)
-                if g is None or g.qualname not in r.steps:
-                    continue
-                for cat in sorted(r.steps[g.qualname]):
-                    cur = by_site.setdefault(i, {})
-                    chain = _chain(r, f, site, g.qualname, cat, locate, False)
-                    if cat not in cur or len(chain.hops) < len(cur[cat].hops):
-                        cur[cat] = chain
-        _drop_handle_operations(f, by_site)
-        context = context_of(f.name, tuple(expr_text(d) for d in f.decorators),
-                             tuple(p.name for p in f.params), program.is_test(f.module))
-        for i in sorted(by_site):
-            site = f.sites[i]
-            chains = tuple(sorted(
-                (replace(c, severity=sv, reason=why)
-                 for c in by_site[i].values() for sv, why in (_assess(program, c, context, f.name),)),
-                key=lambda c: (-c.severity, -CATEGORIES[c.category].severity, c.category)))
-            top = CATEGORIES[chains[0].category]
-            callee = expr_text(site.callee)
-            kinds = ", ".join(dict.fromkeys(CATEGORIES[c.category].title for c in chains))
-            leaf = chains[0].sink
-            if len(chains[0].hops) == 1:
-                msg = f"blocking call `{leaf}` ({top.title}) in {_ctx(r, q)} `{f.name}`"
-                rec = _direct_advice(program, leaf, top.advice)
-            else:
-                msg = (f"`{callee}` blocks the event loop in {_ctx(r, q)} `{f.name}`: "
-                       f"reaches {kinds} through {len(chains[0].hops) - 1} sync call(s)")
-                library = _leaves_project(program, chains[0])
-                if library is not None:
-                    msg += f", in an installed library: `{library}` → `{leaf}`"
-                rec = (f"offload it here (`await asyncio.to_thread({callee}, ...)`), "
-                       f"or make the chain async: {top.advice}")
-            out.append(Finding(top.code, top.rule, chains[0].severity, locate(f, site), q, callee, chains, msg,
-                               chains[0].reason, rec, r.roots[q]))
-    out.sort(key=lambda x: (x.location.path, x.location.line, x.location.column, x.code))
-    return out
-
-
-_OPENERS = frozenset({"builtins.open", "io.open", "pathlib.Path.open", "os.fdopen", "gzip.open", "bz2.open",
-                      "lzma.open", "tarfile.open", "zipfile.ZipFile", "tempfile.NamedTemporaryFile",
-                      "tempfile.TemporaryFile", "os.open"})
-_HANDLE_PREFIXES = ("io.", "tempfile._TemporaryFileWrapper.", "gzip.GzipFile.", "zipfile.ZipFile.",
-                    "tarfile.TarFile.", "bz2.BZ2File.", "lzma.LZMAFile.", "zipfile.ZipExtFile.",
-                    "tarfile.ExFileObject.", "os._wrap_close.", "paramiko.SFTPFile.")
-
-
-# Operations on an archive handle that read or write *other* paths: the member files
-# extracted, the files added.  Their cost is not the open's.
-_OTHER_PATHS = frozenset({"zipfile.ZipFile.extract", "zipfile.ZipFile.extractall", "zipfile.ZipFile.write",
-                          "tarfile.TarFile.extract", "tarfile.TarFile.extractall", "tarfile.TarFile.add"})
-
-
-def _drop_handle_operations(f: Func, by_site: dict[int, dict[str, Chain]]) -> None:
-    """A read or write on a handle this function opened is part of that `open`'s finding
-    (`with open(p) as fh: data = fh.read()`: one fix covers both), unless it works on
-    other paths (`zf.extractall(dest)`), repeats in a loop the open is not in (each
-    iteration blocks again, often with awaits between), or the handle came from anywhere
-    but a direct opener call of this function (a parameter, a helper's result)."""
-    openers = [f.sites[i] for i, chains in by_site.items()
-               if any(len(c.hops) == 1 and c.sink in _OPENERS for c in chains.values())]
-    if not openers:
-        return
-    params = {p.name for p in f.params}
-
-    def opened(e: Expr, depth: int = 0) -> Site | None:
-        tag = e[0]
-        if depth > 4:
-            return None
-        if tag in ("aw", "enter", "nw"):
-            return opened(e[1], depth + 1)
-        if tag == "c":
-            return next((s for s in openers if s.callee == e[1] and s.args[:4] == e[2]
-                         and s.kwargs[:6] == e[3]), None)
-        if tag == "n" and e[1] not in params:
-            bound = f.locals.get(e[1], ())
-            got = [opened(b, depth + 1) for b in bound]
-            if got and all(got) and len(set(got)) == 1:
-                return got[0]
-        return None
-
-    for i in list(by_site):
-        chains = by_site[i]
-        if not all(len(c.hops) == 1 and c.sink.startswith(_HANDLE_PREFIXES)
-                   and c.sink not in _OTHER_PATHS and c.sink not in _OPENERS
-                   for c in chains.values()):
-            continue
+    f = program.functions[q]
+    by_site: dict[int, dict[str, Chain]] = {}
+    for cat, sink, i in r.direct.get(q, ()):
         site = f.sites[i]
-        handle = site.callee[1] if site.kind == CALL and site.callee[0] == "a" else site.callee
-        opener = opened(handle) if site.kind in (CALL, ITER) else None
-        if opener is not None and site.loop == opener.loop and opener is not site:
-            del by_site[i]
-
-
-def _leaves_project(program: Program, chain: Chain) -> str | None:
-    """The library function at which a chain leaves the audited project, if it does."""
-    for h in chain.hops[:-1]:
-        g = program.functions.get(h.target)
-        if g is not None and g.module not in program.project:
-            return h.target
-    return None
-
-
-def _assess(program: Program, chain: Chain, context: str, function: str) -> tuple[Severity, str]:
-    cat = CATEGORIES[chain.category]
-    base = program.base_severity(cat.code, cat.severity, chain.sink)
-    repeated = next((h for h in chain.hops if h.in_loop), None)
-    where = None
-    if repeated is not None:
-        where = f"loop at {PurePath(repeated.location.path).name}:{repeated.location.line}"
-    memo = next((h.target for h in chain.hops if _memoized(program, h.target)), None)
-    return assess(base, cat.title, function, context, where, memo.rsplit(".", 1)[-1] if memo else None)
-
-
-_MEMO_DECORATORS = frozenset({"functools.cache", "functools.lru_cache", "functools.cached_property"})
-
-
-def _memoized(program: Program, q: str) -> bool:
-    f = program.functions.get(q)
-    if f is None or not f.decorators:
-        return False
-    mod = program.modules[f.module]
-    scope = program.functions.get(f.parent) if f.parent else None
-    for d in f.decorators:
-        for v in program.values(d[1] if d[0] == "c" else d, scope, mod):
-            if v[0] == "x" and v[1] in _MEMO_DECORATORS:
-                return True
-    return False
-
-
-def _ctx(r: Reach, q: str) -> str:
-    return "async function" if r.roots[q] == "async" else "event-loop callback"
-
-
-def _direct_advice(program: Program, sink: str, advice: str) -> str:
-    s = program.sinks.get(sink)
-    if s is not None and s.alternative:
-        alt = s.alternative if " " in s.alternative else f"use {s.alternative} instead"
-        return f"{alt}, or offload with asyncio.to_thread"
-    return f"{advice}, or offload with asyncio.to_thread"
+        by_site.setdefault(i, {}).setdefault(cat, _chain(r, f, site, sink, cat, locate, True))
+    for i, (site, res) in enumerate(zip(f.sites, r.resolutions.get(q, ()))):
+        if res.offloaded or res.offloader or site.no_loop:
+            continue
+        for t in res.targets:
+            g = follows(program, t)
+            if g is None or g.qualname not in r.steps:
+                continue
+            for cat in sorted(r.steps[g.qualname]):
+                cur = by_site.setdefault(i, {})
+                chain = _chain(r, f, site, g.qualname, cat, locate, False)
+                if cat not in cur or len(chain.hops) < len(cur[cat].hops):
+                    cur[cat] = chain
+    return by_site
 
 
 def compliant_sites(r: Reach, locate: Locate) -> list[CompliantSite]:

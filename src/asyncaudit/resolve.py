@@ -29,6 +29,7 @@ from typing import NamedTuple
 from asyncaudit.catalog import FUNCTION_RETURNS, MODULE_ALIASES, SINKS, TYPES
 from asyncaudit.catalog.async_io import async_io_category
 from asyncaudit.catalog.blocking import METHOD_FAMILIES, PROPERTY_SINKS, Sink
+from asyncaudit.catalog.containers import DICT_LIKE, LIST_LIKE, TUPLE_LIKE
 from asyncaudit.catalog.types import KEYWORD_RETURNS
 from asyncaudit.catalog.loop import LOOP_DECORATORS, LOOP_RUNNERS, OFFLOADERS, REGISTRARS, CallableSlot
 from asyncaudit.model import Severity
@@ -800,15 +801,15 @@ class Program:
                 return _uniq(("cls", v[1]) if v[0] == "obj" else ("x", v[1])
                              for v in self.instances(inner, func, mod) if v[0] in ("obj", "xo"))
             params = inner[1] if inner[0] == "seq" else (inner,)
-            if names & _LIST_LIKE:
+            if names & LIST_LIKE:
                 return _uniq(container("builtins.list", e) for e in self.instances(params[0], func, mod)
                              ) if params else NO_VALUES
-            if names & _TUPLE_LIKE:
+            if names & TUPLE_LIKE:
                 if len(params) == 2 and params[1] == ("k", Ellipsis):
                     params = params[:1]
                     return _uniq(container("builtins.list", e) for e in self.instances(params[0], func, mod))
                 return (("xo", "builtins.tuple", tuple(_first(self.instances(p, func, mod)) for p in params)),)
-            if names & _DICT_LIKE and len(params) == 2:
+            if names & DICT_LIKE and len(params) == 2:
                 return (("xo", "builtins.dict", (_first(self.instances(params[0], func, mod)),
                                                  _first(self.instances(params[1], func, mod)))),)
             return _uniq(self._instance_of(v) for v in base if self._instance_of(v))
@@ -1225,20 +1226,6 @@ def _relative_by_name(importer: ModuleFacts, name: str) -> str:
     parts = parts[:max(0, len(parts) - (level - 1))]
     rest = name[level:]
     return ".".join([*parts, rest] if rest else parts)
-
-
-_LIST_LIKE = frozenset({
-    "builtins.list", "typing.List", "typing.Sequence", "typing.Iterable", "typing.Iterator",
-    "typing.Generator", "typing.AsyncIterator", "typing.Collection", "typing.MutableSequence",
-    "collections.abc.Sequence", "collections.abc.Iterable", "collections.abc.Iterator",
-    "collections.abc.Generator", "collections.abc.Collection", "collections.abc.MutableSequence",
-    "builtins.set", "builtins.frozenset", "typing.Set", "typing.FrozenSet", "typing.AbstractSet",
-    "collections.abc.Set", "collections.deque", "typing.Deque",
-})
-_TUPLE_LIKE = frozenset({"builtins.tuple", "typing.Tuple"})
-_DICT_LIKE = frozenset({"builtins.dict", "typing.Dict", "typing.Mapping", "typing.MutableMapping",
-                        "collections.abc.Mapping", "collections.abc.MutableMapping",
-                        "collections.OrderedDict", "collections.defaultdict", "typing.DefaultDict"})
 
 
 def container(kind: str, elem: Value) -> Value:

@@ -16,19 +16,14 @@ LOOP = "loop"  # the category of starting an event loop inside a running one
 
 @dataclass(frozen=True, slots=True)
 class Category:
-    """A kind of blocking operation; one rule code each.  `advice` names the async
-    alternative (offloading with asyncio.to_thread is always the other option)."""
+    """A kind of blocking operation: its title, base severity and `advice`, the async
+    alternative (offloading with asyncio.to_thread is always the other option).  Each is
+    one rule; the rule's code and the rest of it live in `asyncaudit.rules.blocking`."""
 
     key: str
-    code: str
     title: str
     severity: Severity
     advice: str
-
-    @property
-    def rule(self) -> str:
-        """The rule's name (`blocking-file`, `nested-event-loop`)."""
-        return "nested-event-loop" if self.key == LOOP else f"blocking-{self.key}"
 
 
 @dataclass(frozen=True, slots=True)

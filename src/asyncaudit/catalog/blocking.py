@@ -1,6 +1,6 @@
 """Blocking sinks: the leaf calls that block the thread they run on, by category.
 
-Each category has a rule code, a base severity and the async alternative a user should
+Each category is one rule (its code and messages in `asyncaudit.rules.blocking`), with a base severity and the async alternative a user should
 reach for.  `SINKS` maps a canonical qualified name (see `asyncaudit.catalog`) to its
 category and, where one exists, the specific async replacement.
 
@@ -48,32 +48,32 @@ __all__ = ["CATEGORIES", "LOOP", "METHOD_FAMILIES", "NONBLOCKING_ARGS", "PROPERT
 CATEGORIES: dict[str, Category] = {
     c.key: c
     for c in (
-        Category("network", "AA101", "network I/O", Severity.HIGH,
+        Category("network", "network I/O", Severity.HIGH,
                  "use an async client (httpx.AsyncClient, aiohttp, the SDK's async client)"),
-        Category("database", "AA102", "database I/O", Severity.HIGH,
+        Category("database", "database I/O", Severity.HIGH,
                  "use an async driver (aiosqlite, asyncpg, redis.asyncio)"),
-        Category("subprocess", "AA103", "subprocess", Severity.HIGH,
+        Category("subprocess", "subprocess", Severity.HIGH,
                  "use asyncio.create_subprocess_exec"),
-        Category("sleep", "AA104", "sleep", Severity.HIGH, "use await asyncio.sleep(...)"),
-        Category("wait", "AA105", "lock, queue or future wait", Severity.HIGH,
+        Category("sleep", "sleep", Severity.HIGH, "use await asyncio.sleep(...)"),
+        Category("wait", "lock, queue or future wait", Severity.HIGH,
                  "use asyncio.Lock/Event/Queue, or await asyncio.wrap_future(...)"),
-        Category("dns", "AA106", "DNS lookup", Severity.MEDIUM,
+        Category("dns", "DNS lookup", Severity.MEDIUM,
                  "use await loop.getaddrinfo(...)"),
-        Category("file", "AA107", "file read/write", Severity.MEDIUM,
+        Category("file", "file read/write", Severity.MEDIUM,
                  "use async file I/O (aiofiles, anyio.Path)"),
-        Category("dirwalk", "AA108", "directory walk", Severity.MEDIUM,
+        Category("dirwalk", "directory walk", Severity.MEDIUM,
                  "walk once in a thread (asyncio.to_thread) or use anyio.Path"),
-        Category("fsmeta", "AA109", "filesystem metadata", Severity.LOW,
+        Category("fsmeta", "filesystem metadata", Severity.LOW,
                  "use anyio.Path / aiofiles.os"),
-        Category("input", "AA110", "terminal input", Severity.HIGH,
+        Category("input", "terminal input", Severity.HIGH,
                  "read input before starting the loop"),
         # Low: an import blocks on a cache miss only (the first import of a module, a
         # metadata scan), but then it searches sys.path, reads, compiles and runs code.
-        Category("import", "AA111", "module import", Severity.LOW,
+        Category("import", "module import", Severity.LOW,
                  "import at module level, or offload the import "
                  "(asyncio.to_thread, hass.async_add_import_executor_job)"),
         # asyncio.run() / run_until_complete() inside a running loop (catalog.loop.LOOP_RUNNERS)
-        Category(LOOP, "AA201", "nested event loop", Severity.CRITICAL,
+        Category(LOOP, "nested event loop", Severity.CRITICAL,
                  "await the coroutine instead of starting a new event loop inside a running one"),
     )
 }

@@ -145,3 +145,26 @@ LOOP_RUNNERS: frozenset[str] = frozenset({
 LOOP_DECORATORS: frozenset[str] = frozenset({
     "homeassistant.core.callback",
 })
+
+
+# Structured concurrency: awaiting these runs tasks whose lifetime the caller owns (the
+# audit counts them as compliant fan-outs).
+STRUCTURED_CONCURRENCY: dict[str, str] = {
+    "asyncio.TaskGroup": "TaskGroup", "asyncio.gather": "gather", "anyio.create_task_group": "TaskGroup",
+    "trio.open_nursery": "TaskGroup",
+}
+
+
+# Task spawners whose result is the task (AA305: a statement that drops it), and the loop
+# types whose `create_task` method is one.
+TASK_SPAWNERS: frozenset[str] = frozenset({"asyncio.create_task", "asyncio.ensure_future", "asyncio.tasks.create_task"})
+LOOP_TYPES: tuple[str, ...] = ("asyncio.AbstractEventLoop", "asyncio.BaseEventLoop", "asyncio.events.AbstractEventLoop")
+
+# AA303 (an event loop started outside an entry point): the method names of the runners
+# it looks at (their calls are then resolved against LOOP_RUNNERS), and the entry points
+# by convention: function names, and the last name of a CLI framework's command
+# decorator (`@click.command()`, `@app.callback()`, `@typer_app.command`).
+RUNNER_METHOD_NAMES: frozenset[str] = frozenset({"run", "run_until_complete", "run_forever"})
+ENTRY_POINT_NAMES: frozenset[str] = frozenset({"main", "cli", "run_cli", "entrypoint", "entry_point", "run_main",
+                                               "app_main"})
+COMMAND_DECORATOR_NAMES: tuple[str, ...] = ("command", "callback", "group", "main", "entrypoint")

@@ -24,17 +24,17 @@ from typing import NamedTuple
 import libcst as cst
 from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider
 
-from asyncaudit.catalog import CATEGORIES
 from asyncaudit.catalog.loop import LOOP_RUNNERS
 from asyncaudit.fix.offload import Bindings, Offloader, imports_home_assistant
 from asyncaudit.fix.project import minimum_minor
 from asyncaudit.model import Edit, Finding, Location
+from asyncaudit.rules.blocking import CODES
 
 SAFE, UNSAFE, NONE = "safe", "unsafe", "none"
 
 # the codes of the catalog's categories (AA1xx, AA201): the findings that sit at a
 # boundary call; the AA3xx rules have no automatic fix
-_BOUNDARY_CODES = frozenset(c.code for c in CATEGORIES.values())
+_BOUNDARY_CODES = frozenset(CODES.values())
 
 # the drop-in async alternative of a sink, by the offloader's library
 _SLEEP = "time.sleep"

@@ -36,7 +36,7 @@ def as_dict(result: AnalysisResult) -> dict[str, object]:
                 "code": f.code,
                 "rule": f.rule,
                 "severity": f.severity.label,
-                "message": f.message,
+                "message": str(f.message),
                 "reason": f.reason,
                 "recommendation": f.recommendation,
                 "location": _loc(f.location),

@@ -34,7 +34,7 @@ def _short(q: str) -> str:
 
 def finding_lines(f: Finding) -> list[str]:
     loc = f.location
-    lines = [f"{_rel(loc.path)}:{loc.line}:{loc.column}: {f.code} [{f.severity.label}] {one_line(f.message)}"]
+    lines = [f"{_rel(loc.path)}:{loc.line}:{loc.column}: {f.code} [{f.severity.label}] {one_line(str(f.message))}"]
     for chain in f.chains:
         if len(chain.hops) == 1 and len(f.chains) == 1:
             continue

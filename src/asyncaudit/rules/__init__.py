@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import replace
-
+from asyncaudit.facts import FactHooks
 from asyncaudit.model import Finding
 from asyncaudit.rules import (
     aa301_async_only_helper,
@@ -24,7 +23,7 @@ from asyncaudit.rules import (
     aa306_sync_network_api,
 )
 from asyncaudit.rules.base import Check, Rule, RuleContext
-from asyncaudit.rules.blocking import BLOCKING_RULES, NESTED_LOOP
+from asyncaudit.rules.blocking import BLOCKING_RULES, NESTED_LOOP, recode
 
 _STANDARD = (aa301_async_only_helper, aa302_sync_guard, aa303_run_outside_entry, aa304_sequential_awaits,
              aa305_dropped_task, aa306_sync_network_api)
@@ -33,8 +32,13 @@ ALL_RULES: tuple[Rule, ...] = (*BLOCKING_RULES, NESTED_LOOP, *(m.RULE for m in _
 BY_CODE = {r.code: r for r in ALL_RULES}
 CODE_OF_CATEGORY = {r.category: r.code for r in ALL_RULES if r.category}
 CHECKS: dict[str, Check] = {m.RULE.code: m.check for m in _STANDARD}
+# the detectors single rules own, which the facts extractor runs (see facts.FactHooks)
+FACT_HOOKS = FactHooks(
+    call_statement=tuple(m.on_call_statement for m in _STANDARD if hasattr(m, "on_call_statement")),
+    loop=tuple(m.on_loop for m in _STANDARD if hasattr(m, "on_loop")),
+)
 
-__all__ = ["ALL_RULES", "BY_CODE", "CHECKS", "Rule", "RuleContext", "active", "select", "suppressions"]
+__all__ = ["ALL_RULES", "BY_CODE", "CHECKS", "FACT_HOOKS", "Rule", "RuleContext", "active", "select", "suppressions"]
 
 _IGNORE = re.compile(r"#\s*asyncaudit:\s*ignore(?:\[([A-Za-z0-9_,\s]+)\])?")
 # flake8's and ruff's spelling: `# noqa: AA107` (codes of other tools beside it are
@@ -117,9 +121,6 @@ def select(findings: list[Finding], codes: frozenset[str],
         if not chains:
             continue
         if chains != f.chains:
-            top = chains[0]
-            code = CODE_OF_CATEGORY[top.category]
-            f = replace(f, chains=chains, code=code, severity=top.severity, reason=top.reason,
-                        rule=BY_CODE[code].name)
+            f = recode(f, chains)
         out.append(f)
     return out

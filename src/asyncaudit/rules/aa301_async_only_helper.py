@@ -51,8 +51,7 @@ No automatic fix.
 
 from __future__ import annotations
 
-from asyncaudit.facts import CALL, Site
-from asyncaudit.model import Finding, Severity
+from asyncaudit.model import Finding, Severity, message
 from asyncaudit.reach import chains_from
 from asyncaudit.rules.base import Rule, RuleContext
 
@@ -73,15 +72,16 @@ def check(ctx: RuleContext) -> list[Finding]:
         callers = sorted({c for c, _ in r.edges_into.get(q, ())})
         if not callers or not all(r.roots.get(c) == "async" for c in callers):
             continue
-        chains = chains_from(r, q, ctx.locate)
+        chains = chains_from(r, q, ctx.location_of)
         if not chains:
             continue
         kinds = ", ".join(dict.fromkeys(c.category for c in chains))
         names = ", ".join(f"`{program.functions[c].name}`" for c in callers)
-        loc = ctx.locate(f, Site(CALL, f.line, f.col, f.line, f.col, ("?",)))
+        loc = ctx.location_of(f)
         out.append(Finding(
             RULE.code, RULE.name, RULE.severity, loc, q, f.name, chains,
-            f"`{f.name}` does blocking I/O ({kinds}) and is only called from async code ({names})",
+            message("`{function}` does blocking I/O ({kinds}) and is only called from async code ({callers})",
+                    function=f.name, kinds=kinds, callers=names),
             f"design: every caller of `{f.name}` runs on the event loop",
             f"make `{f.name}` `async def` on async I/O and await it from {names}",
         ))

@@ -45,8 +45,11 @@ No automatic fix.
 
 from __future__ import annotations
 
-from asyncaudit.facts import CALL, Site
-from asyncaudit.model import Finding, Severity
+import ast
+from collections.abc import Callable
+
+from asyncaudit.facts import Func, Site, span_of
+from asyncaudit.model import Finding, Severity, message
 from asyncaudit.reach import chains_from
 from asyncaudit.rules.base import Rule, RuleContext
 
@@ -55,21 +58,30 @@ RULE = Rule("AA302", "sync-guard-then-block", Severity.HIGH,
             doc=__doc__ or "")
 
 
+def on_call_statement(stmt: ast.Expr, name: str | None, func: Func,
+                      scan: Callable[[ast.AST], list[Site]]) -> bool:
+    """Extractor hook: the first bare `get_running_loop()` statement is the guard."""
+    if name == "get_running_loop" and func.loop_probe is None:
+        func.loop_probe = span_of(stmt.value)
+    return False
+
+
 def check(ctx: RuleContext) -> list[Finding]:
     r, program = ctx.reach, ctx.program
     out = []
     for q in sorted(r.steps):
         f = program.functions[q]
-        if f.module not in program.project or not f.loop_probe or f.is_async:
+        if f.module not in program.project or f.loop_probe is None or f.is_async:
             continue
-        chains = chains_from(r, q, ctx.locate)
+        chains = chains_from(r, q, ctx.location_of)
         if not chains:
             continue
         kinds = ", ".join(dict.fromkeys(c.category for c in chains))
-        loc = ctx.locate(f, Site(CALL, f.loop_probe, 4, f.loop_probe, 4, ("?",)))
+        loc = ctx.location_of(f, f.loop_probe)
         out.append(Finding(
             RULE.code, RULE.name, RULE.severity, loc, q, "asyncio.get_running_loop", chains,
-            f"`{f.name}` checks that an event loop is running, then blocks it ({kinds})",
+            message("`{function}` checks that an event loop is running, then blocks it ({kinds})",
+                    function=f.name, kinds=kinds),
             "the guard makes every blocking call after it run on the event loop",
             f"make `{f.name}` `async def` and offload or replace the blocking calls "
             f"(`await asyncio.to_thread(...)`)",

@@ -47,24 +47,23 @@ from __future__ import annotations
 
 import re
 
+from asyncaudit.catalog.loop import COMMAND_DECORATOR_NAMES, ENTRY_POINT_NAMES, RUNNER_METHOD_NAMES
 from asyncaudit.facts import CALL, Func, expr_text, last_name
-from asyncaudit.model import Finding, Severity
+from asyncaudit.model import Finding, Severity, message
 from asyncaudit.rules.base import Rule, RuleContext
 
 RULE = Rule("AA303", "asyncio-run-outside-entry-point", Severity.MEDIUM,
             "asyncio.run() in library code instead of an entry point", doc=__doc__ or "",
             default_enabled=False, needs_full=True)
 
-_RUNNER_NAMES = frozenset({"run", "run_until_complete", "run_forever"})
-_ENTRY_NAMES = frozenset({"main", "cli", "run_cli", "entrypoint", "entry_point", "run_main", "app_main"})
-_COMMAND_DECORATOR = re.compile(r"(^|\.)(command|callback|group|main|entrypoint)$")
+_COMMAND_DECORATOR = re.compile(rf"(^|\.)({'|'.join(COMMAND_DECORATOR_NAMES)})$")
 
 
 def is_entry_point(f: Func, configured: frozenset[str], test: bool = False) -> bool:
     """A sync entry point (may call asyncio.run()); `test`: f lies in test code."""
     if f.qualname in configured or f.name in configured:
         return True
-    if f.name in _ENTRY_NAMES or f.name.startswith("test") or f.module.endswith("__main__"):
+    if f.name in ENTRY_POINT_NAMES or f.name.startswith("test") or f.module.endswith("__main__"):
         return True
     if test:
         return True
@@ -103,7 +102,7 @@ def check(ctx: RuleContext) -> list[Finding]:
             continue
         q = f.qualname
         for site in f.sites:
-            if site.kind != CALL or last_name(site.callee) not in _RUNNER_NAMES:
+            if site.kind != CALL or last_name(site.callee) not in RUNNER_METHOD_NAMES:
                 continue
             res = program.resolve_site(site, f)
             if not any(program.is_loop_runner(t) for t in res.targets):
@@ -115,8 +114,9 @@ def check(ctx: RuleContext) -> list[Finding]:
             else:
                 sev, why = RULE.severity, "a sync wrapper around async code outside an entry point"
             out.append(Finding(
-                RULE.code, RULE.name, sev, ctx.locate(f, site), q, expr_text(site.callee), (),
-                f"`{f.name}` starts an event loop with `{runner}`{guarded}: only entry points should",
+                RULE.code, RULE.name, sev, ctx.location_of(f, site), q, expr_text(site.callee), (),
+                message("`{function}` starts an event loop with `{runner}`{guarded}: only entry points should",
+                        function=f.name, runner=runner, guarded=guarded),
                 why,
                 f"make `{f.name}` async and await the coroutine; call asyncio.run() once, in the entry point",
             ))

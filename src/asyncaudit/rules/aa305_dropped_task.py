@@ -44,15 +44,28 @@ No automatic fix.
 
 from __future__ import annotations
 
-from asyncaudit.facts import expr_text
-from asyncaudit.model import Finding, Severity
+import ast
+from collections.abc import Callable
+
+from asyncaudit.catalog.loop import LOOP_TYPES, TASK_SPAWNERS
+from asyncaudit.facts import CALL, Func, Site, expr_text
+from asyncaudit.model import Finding, Severity, message
 from asyncaudit.rules.base import Rule, RuleContext
 
 RULE = Rule("AA305", "task-reference-dropped", Severity.MEDIUM,
             "the task returned by create_task/ensure_future is dropped", doc=__doc__ or "")
 
-_SPAWNERS = frozenset({"asyncio.create_task", "asyncio.ensure_future", "asyncio.tasks.create_task"})
-_LOOP_TYPES = ("asyncio.AbstractEventLoop", "asyncio.BaseEventLoop", "asyncio.events.AbstractEventLoop")
+
+
+def on_call_statement(stmt: ast.Expr, name: str | None, func: Func,
+                      scan: Callable[[ast.AST], list[Site]]) -> bool:
+    """Extractor hook: a `create_task(...)` / `ensure_future(...)` statement drops its task."""
+    if name not in ("create_task", "ensure_future"):
+        return False
+    call = stmt.value
+    func.dropped_calls.extend(x for x in scan(call) if x.line == stmt.lineno
+                              and x.col == call.col_offset and x.kind == CALL)
+    return True
 
 
 def check(ctx: RuleContext) -> list[Finding]:
@@ -66,14 +79,15 @@ def check(ctx: RuleContext) -> list[Finding]:
         for site in f.dropped_calls:
             values = program.values(site.callee, f, mod)
             hit = any(
-                (v[0] == "x" and v[1] in _SPAWNERS)
-                or (v[0] == "xm" and v[2] == "create_task" and v[1].startswith(_LOOP_TYPES))
+                (v[0] == "x" and v[1] in TASK_SPAWNERS)
+                or (v[0] == "xm" and v[2] == "create_task" and v[1].startswith(LOOP_TYPES))
                 for v in values)
             if not hit:
                 continue
             out.append(Finding(
-                RULE.code, RULE.name, RULE.severity, ctx.locate(f, site), q, expr_text(site.callee), (),
-                f"the task created by `{expr_text(site.callee)}` in `{f.name}` is dropped",
+                RULE.code, RULE.name, RULE.severity, ctx.location_of(f, site), q, expr_text(site.callee), (),
+                message("the task created by `{spawner}` in `{function}` is dropped",
+                        spawner=expr_text(site.callee), function=f.name),
                 "an unreferenced task can be garbage-collected mid-flight and its errors are lost",
                 "create it in an `asyncio.TaskGroup`, or keep a reference and await or cancel it",
             ))

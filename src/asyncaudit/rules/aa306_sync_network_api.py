@@ -57,8 +57,7 @@ No automatic fix.
 
 from __future__ import annotations
 
-from asyncaudit.facts import CALL, Site
-from asyncaudit.model import Finding, Severity
+from asyncaudit.model import Finding, Severity, message
 from asyncaudit.reach import chains_from
 from asyncaudit.rules.aa303_run_outside_entry import is_entry_point
 from asyncaudit.rules.base import Rule, RuleContext
@@ -105,11 +104,11 @@ def check(ctx: RuleContext) -> list[Finding]:
             continue
         if (f.cls is None and f.name in hooks) or (f.cls is not None and _overrides(program, f.cls, f.name)):
             continue
-        chains = tuple(c for c in chains_from(r, q, ctx.locate) if c.category == "network")
-        loc = ctx.locate(f, Site(CALL, f.line, f.col, f.line, f.col, ("?",)))
+        chains = tuple(c for c in chains_from(r, q, ctx.location_of) if c.category == "network")
+        loc = ctx.location_of(f)
         out.append(Finding(
             RULE.code, RULE.name, RULE.severity, loc, q, f.name, chains,
-            f"public sync API `{f.name}` does network I/O (`{chains[0].sink}`)",
+            message("public sync API `{function}` does network I/O (`{sink}`)", function=f.name, sink=chains[0].sink),
             "a sync network API cannot run concurrently and blocks any event loop that calls it",
             f"make `{f.name}` `async def` on an async client (httpx.AsyncClient, aiohttp, the SDK's async client)",
         ))

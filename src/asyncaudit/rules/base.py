@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from asyncaudit.model import Severity
 
 if TYPE_CHECKING:
-    from asyncaudit.facts import Func, Site
+    from asyncaudit.facts import Func, Site, Span
     from asyncaudit.model import Finding, Location
     from asyncaudit.reach import Reach
     from asyncaudit.resolve import Program
@@ -33,11 +33,18 @@ class Rule:
     needs_full: bool = False
 
 
+LocationOf = Callable[["Func", "Site | Span | None"], "Location"]
+"""`location_of(func, at=None)`: where a finding or hop is, as the user sees it.
+
+`at` is a site of `func` or a `Span` a rule's hook recorded; None is the function's
+`def` (its first character).  Columns become character columns of the file's text."""
+
+
 @dataclass(slots=True)
 class RuleContext:
     program: Program
     reach: Reach
-    locate: Callable[[Func, Site], Location]
+    location_of: LocationOf
     entry_points: frozenset[str] = field(default_factory=frozenset)
 
 

@@ -1,14 +1,44 @@
 """AA101-AA111 and AA201: blocking calls reached from an event-loop context.
 
-These rules come from the reach stage, one per leaf category of the catalog; their
-documentation is built from one template and each category's examples.
+One rule per leaf category of the catalog (`catalog.blocking.CATEGORIES`: what blocks,
+its title, base severity and advice).  This module owns everything else about them: the
+codes (`CODES`), the findings made from the reach stage's boundary chains (`findings`),
+their severity (`assess`), message and recommendation, the re-coding of a finding whose
+chains `--select`/`--ignore` filter (`recode`), and the documentation (one template and
+each category's examples).  The runtime join (`asyncaudit.runtime.join`) builds its
+findings with the same `message` / `recommendation`.
+
+Adding a blocking rule: its category and sinks in the catalog, its code and examples
+here, a fixture `tests/fixtures/rules/<code>.py`, a line in the README's rule table.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+from pathlib import PurePath
+
 from asyncaudit.catalog import CATEGORIES
-from asyncaudit.catalog.blocking import LOOP, Category
+from asyncaudit.catalog.blocking import LOOP, Category, Sink
+from asyncaudit.catalog.handles import HANDLE_PREFIXES, OPENERS, OTHER_PATHS
+from asyncaudit.catalog.severity import MEMO_DECORATORS
+from asyncaudit.facts import CALL, ITER, Expr, Func, Site, expr_text
+from asyncaudit.model import Chain, Finding, Message, Severity, message
+from asyncaudit.reach import Locate, Reach, boundary_chains
+from asyncaudit.resolve import Program
 from asyncaudit.rules.base import Rule
+from asyncaudit.severity import assess as assess_severity, context_of
+
+# leaf category -> rule code
+CODES: dict[str, str] = {
+    "network": "AA101", "database": "AA102", "subprocess": "AA103", "sleep": "AA104", "wait": "AA105",
+    "dns": "AA106", "file": "AA107", "dirwalk": "AA108", "fsmeta": "AA109", "input": "AA110",
+    "import": "AA111", LOOP: "AA201",
+}
+
+
+def rule_name(category: str) -> str:
+    """The rule's name (`blocking-file`, `nested-event-loop`)."""
+    return "nested-event-loop" if category == LOOP else f"blocking-{category}"
 
 # (Example, Use instead) per category: complete programs, imports included, so the docs
 # test can run each through the analysis (the first must be reported, the second not).
@@ -262,20 +292,20 @@ _FIX_NOTES = {  # what the fix does differently for the category, a paragraph of
 def _doc(c: Category) -> str:
     bad, good = _EXAMPLES[c.key]
     why = f"\n{_WHY[c.key]}\n" if c.key in _WHY else ""
-    return _TEMPLATE.format(code=c.code, name=c.rule, title=c.title, bad=bad, good=good, why=why,
+    return _TEMPLATE.format(code=CODES[c.key], name=rule_name(c.key), title=c.title, bad=bad, good=good, why=why,
                             advice="Alternatives", advice_text=c.advice, severity=c.severity.label,
                             fix_note="\n" + _FIX_NOTES[c.key] if c.key in _FIX_NOTES else "")
 
 
 BLOCKING_RULES: tuple[Rule, ...] = tuple(
-    Rule(c.code, c.rule, c.severity,
+    Rule(CODES[c.key], rule_name(c.key), c.severity,
          f"{c.title} reached from an event-loop context without an offloader", doc=_doc(c), category=c.key)
-    for c in sorted(CATEGORIES.values(), key=lambda c: c.code) if c.key != LOOP
+    for c in sorted(CATEGORIES.values(), key=lambda c: CODES[c.key]) if c.key != LOOP
 )
 
 _LOOP = CATEGORIES[LOOP]
 NESTED_LOOP = Rule(
-    _LOOP.code, _LOOP.rule, _LOOP.severity,
+    CODES[LOOP], rule_name(LOOP), _LOOP.severity,
     "asyncio.run() / run_until_complete() reached while an event loop is running",
     category=LOOP,
     doc="""AA201: nested-event-loop
@@ -327,3 +357,157 @@ At the boundary, `asyncio.run(work())` and `loop.run_until_complete(work())` bec
 Reached through sync helpers: no fix.
 """,
 )
+
+
+# ---- findings ------------------------------------------------------------------------
+
+def findings(r: Reach, location_of: Locate) -> list[Finding]:
+    """One finding per blocking boundary site of each project root, with its chains."""
+    program = r.program
+    out: list[Finding] = []
+    for q in sorted(r.roots):
+        f = program.functions[q]
+        if f.module not in program.project:
+            continue
+        by_site = boundary_chains(r, q, location_of)
+        _drop_handle_operations(f, by_site)
+        context = context_of(f.name, tuple(expr_text(d) for d in f.decorators),
+                             tuple(p.name for p in f.params), program.is_test(f.module))
+        for i in sorted(by_site):
+            site = f.sites[i]
+            chains = sort_chains(
+                replace(c, severity=sv, reason=why)
+                for c in by_site[i].values() for sv, why in (assess(program, c, context, f.name),))
+            callee = expr_text(site.callee)
+            top = chains[0]
+            where = r.roots[q]
+            out.append(Finding(CODES[top.category], rule_name(top.category), top.severity, location_of(f, site), q,
+                               callee, chains,
+                               boundary_message(chains, callee, where, f.name, _leaves_project(program, top)),
+                               top.reason,
+                               recommendation(chains, callee, program.sinks.get(top.sink)), where))
+    out.sort(key=lambda x: (x.location.path, x.location.line, x.location.column, x.code))
+    return out
+
+
+def sort_chains(chains: object) -> tuple[Chain, ...]:
+    """Worst first: by assessed severity, then the category's base severity, then name."""
+    return tuple(sorted(chains, key=lambda c: (-c.severity, -CATEGORIES[c.category].severity,  # type: ignore[attr-defined]
+                                               c.category)))
+
+
+def boundary_message(chains: tuple[Chain, ...], callee: str, where: str, function: str,
+                     library: str | None = None) -> Message:
+    """The finding's message; `where` is the function's context (`async` | `callback`),
+    `library` the installed library's function at which the chain leaves the project."""
+    top = chains[0]
+    context = "async function" if where == "async" else "event-loop callback"
+    if len(top.hops) == 1:
+        return message("blocking call `{sink}` ({title}) in {context} `{function}`",
+                       sink=top.sink, title=CATEGORIES[top.category].title, context=context, function=function)
+    kinds = ", ".join(dict.fromkeys(CATEGORIES[c.category].title for c in chains))
+    if library is not None:
+        return message("`{callee}` blocks the event loop in {context} `{function}`: reaches {kinds} "
+                       "through {calls} sync call(s), in an installed library: `{library}` → `{sink}`",
+                       callee=callee, context=context, function=function, kinds=kinds, calls=len(top.hops) - 1,
+                       library=library, sink=top.sink)
+    return message("`{callee}` blocks the event loop in {context} `{function}`: reaches {kinds} "
+                   "through {calls} sync call(s)",
+                   callee=callee, context=context, function=function, kinds=kinds, calls=len(top.hops) - 1)
+
+
+def recommendation(chains: tuple[Chain, ...], callee: str, sink: Sink | None) -> str:
+    """What to do: the sink's own async alternative at a direct call, else offload or go async."""
+    top = chains[0]
+    advice = CATEGORIES[top.category].advice
+    if len(top.hops) > 1:
+        return (f"offload it here (`await asyncio.to_thread({callee}, ...)`), "
+                f"or make the chain async: {advice}")
+    if sink is not None and sink.alternative:
+        alt = sink.alternative if " " in sink.alternative else f"use {sink.alternative} instead"
+        return f"{alt}, or offload with asyncio.to_thread"
+    return f"{advice}, or offload with asyncio.to_thread"
+
+
+def recode(f: Finding, chains: tuple[Chain, ...]) -> Finding:
+    """The finding with only `chains` left (worst first): its code, rule, severity and
+    reason become the first chain's."""
+    top = chains[0]
+    return replace(f, chains=chains, code=CODES[top.category], rule=rule_name(top.category),
+                   severity=top.severity, reason=top.reason)
+
+
+def _drop_handle_operations(f: Func, by_site: dict[int, dict[str, Chain]]) -> None:
+    """A read or write on a handle this function opened is part of that `open`'s finding
+    (`with open(p) as fh: data = fh.read()`: one fix covers both), unless it works on
+    other paths (`zf.extractall(dest)`), repeats in a loop the open is not in (each
+    iteration blocks again, often with awaits between), or the handle came from anywhere
+    but a direct opener call of this function (a parameter, a helper's result)."""
+    openers = [f.sites[i] for i, chains in by_site.items()
+               if any(len(c.hops) == 1 and c.sink in OPENERS for c in chains.values())]
+    if not openers:
+        return
+    params = {p.name for p in f.params}
+
+    def opened(e: Expr, depth: int = 0) -> Site | None:
+        tag = e[0]
+        if depth > 4:
+            return None
+        if tag in ("aw", "enter", "nw"):
+            return opened(e[1], depth + 1)
+        if tag == "c":
+            return next((s for s in openers if s.callee == e[1] and s.args[:4] == e[2]
+                         and s.kwargs[:6] == e[3]), None)
+        if tag == "n" and e[1] not in params:
+            bound = f.locals.get(e[1], ())
+            got = [opened(b, depth + 1) for b in bound]
+            if got and all(got) and len(set(got)) == 1:
+                return got[0]
+        return None
+
+    for i in list(by_site):
+        chains = by_site[i]
+        if not all(len(c.hops) == 1 and c.sink.startswith(HANDLE_PREFIXES)
+                   and c.sink not in OTHER_PATHS and c.sink not in OPENERS
+                   for c in chains.values()):
+            continue
+        site = f.sites[i]
+        handle = site.callee[1] if site.kind == CALL and site.callee[0] == "a" else site.callee
+        opener = opened(handle) if site.kind in (CALL, ITER) else None
+        if opener is not None and site.loop == opener.loop and opener is not site:
+            del by_site[i]
+
+
+def _leaves_project(program: Program, chain: Chain) -> str | None:
+    """The library function at which a chain leaves the audited project, if it does."""
+    for h in chain.hops[:-1]:
+        g = program.functions.get(h.target)
+        if g is not None and g.module not in program.project:
+            return h.target
+    return None
+
+
+def assess(program: Program, chain: Chain, context: str, function: str) -> tuple[Severity, str]:
+    """A chain's severity and the reason, from its category's base severity (or the
+    configured one) and where it runs."""
+    cat = CATEGORIES[chain.category]
+    base = program.base_severity(CODES[chain.category], cat.severity, chain.sink)
+    repeated = next((h for h in chain.hops if h.in_loop), None)
+    where = None
+    if repeated is not None:
+        where = f"loop at {PurePath(repeated.location.path).name}:{repeated.location.line}"
+    memo = next((h.target for h in chain.hops if _memoized(program, h.target)), None)
+    return assess_severity(base, cat.title, function, context, where, memo.rsplit(".", 1)[-1] if memo else None)
+
+
+def _memoized(program: Program, q: str) -> bool:
+    f = program.functions.get(q)
+    if f is None or not f.decorators:
+        return False
+    mod = program.modules[f.module]
+    scope = program.functions.get(f.parent) if f.parent else None
+    for d in f.decorators:
+        for v in program.values(d[1] if d[0] == "c" else d, scope, mod):
+            if v[0] == "x" and v[1] in MEMO_DECORATORS:
+                return True
+    return False

@@ -40,6 +40,7 @@ from typing import Any
 
 from asyncaudit.catalog import CATEGORIES, OFFLOADERS, SINKS
 from asyncaudit.model import Chain, Finding, Hop, Location
+from asyncaudit.rules.blocking import CODES, boundary_message, recommendation, rule_name
 from asyncaudit.runtime.detector import Observation
 from asyncaudit.severity import assess, context_of, is_test_path
 from asyncaudit.sourcetext import SourceText
@@ -322,22 +323,11 @@ def _site(key: tuple[object, ...], p: _Pending) -> RuntimeSite:
         chains.append(replace(c, severity=sev, reason=f"seen at runtime: {why}"))
     chains.sort(key=lambda c: (-c.severity, -CATEGORIES[c.category].severity, c.category))
     top = chains[0]
-    cat = CATEGORIES[top.category]
     callee = top.hops[0].callee
-    where = "async function" if p.kind == "async" else "event-loop callback"
-    kinds = ", ".join(dict.fromkeys(CATEGORIES[c.category].title for c in chains))
-    if len(top.hops) == 1:
-        msg = f"blocking call `{top.sink}` ({cat.title}) in {where} `{name}`"
-        alt = SINKS[top.sink].alternative
-        rec = (f"{alt if ' ' in alt else f'use {alt} instead'}, or offload with asyncio.to_thread" if alt
-               else f"{cat.advice}, or offload with asyncio.to_thread")
-    else:
-        msg = (f"`{callee}` blocks the event loop in {where} `{name}`: "
-               f"reaches {kinds} through {len(top.hops) - 1} sync call(s)")
-        rec = (f"offload it here (`await asyncio.to_thread({callee}, ...)`), "
-               f"or make the chain async: {cat.advice}")
-    finding = Finding(cat.code, cat.rule, top.severity, location, function, callee, tuple(chains), msg,
-                      top.reason, rec, p.kind)
+    ordered = tuple(chains)
+    finding = Finding(CODES[top.category], rule_name(top.category), top.severity, location, function, callee,
+                      ordered, boundary_message(ordered, callee, p.kind, name), top.reason,
+                      recommendation(ordered, callee, SINKS.get(top.sink)), p.kind)
     return RuntimeSite(finding, p.calls, tuple(sorted(p.tests)), p.in_project, tuple(sorted(p.events)))
 
 
@@ -442,8 +432,8 @@ def observable(f: Finding) -> bool:
 
 def _retop(f: Finding) -> Finding:
     top = f.chains[0]
-    cat = CATEGORIES[top.category]
-    return replace(f, code=cat.code, rule=cat.rule, severity=top.severity, reason=top.reason)
+    return replace(f, code=CODES[top.category], rule=rule_name(top.category), severity=top.severity,
+                   reason=top.reason)
 
 
 def runtime_mark(sites: Sequence[RuntimeSite]) -> tuple[int, tuple[str, ...]]:

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from asyncaudit import __version__
-from asyncaudit.model import AnalysisResult, Chain, Finding, Hop, Location, RuntimeMark, Severity
+from asyncaudit.model import AnalysisResult, Chain, Finding, Hop, Location, Message, RuntimeMark, Severity
 from asyncaudit.report.json_format import as_dict
 from asyncaudit.runtime.join import Joined, RuntimeSite, join, observable, runtime_mark
 
@@ -140,7 +140,7 @@ def _finding(d: Mapping[str, Any], base: Path) -> Finding:
             Hop(_location(h["location"], base), h["function"], h["callee"], h["target"]) for h in c["hops"]))
         for c in d["chains"])
     return Finding(d["code"], d["rule"], Severity[d["severity"].upper()], _location(d["location"], base),
-                   d["function"], d["callee"], chains, d["message"], d.get("reason", ""),
+                   d["function"], d["callee"], chains, Message(d["message"]), d.get("reason", ""),
                    d.get("recommendation", ""), d.get("context", "async"))
 
 
